@@ -1,0 +1,210 @@
+"""The council's configuration files (config/*.yaml) as validated, frozen pydantic models.
+
+A bad file raises ConfigError naming the file, the key path and line, and what is wrong.
+"""
+from __future__ import annotations
+
+import re
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
+
+CONFIG_FILES = ("sources.yaml", "watch.yaml", "topics.yaml", "schedule.yaml")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+class ConfigError(Exception):
+    """A configuration file is missing or invalid; str() is the one message to show the user."""
+
+    def __init__(self, path: Path, message: str, location: str = "", line: int | None = None):
+        self.path, self.location, self.line = path, location, line
+        where = str(path) + (f", line {line}" if line else "") + (f", at {location}" if location else "")
+        super().__init__(f"{where}: {message}")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SourceKind(str, Enum):
+    rss = "rss"
+    sitemap = "sitemap"
+    section = "section"
+    search = "search"
+
+
+class OutletType(str, Enum):
+    newspaper = "newspaper"
+    online = "online"
+    tv = "tv"
+    radio = "radio"
+    blog = "blog"
+    government = "government"
+
+
+class Language(str, Enum):
+    sw = "sw"
+    en = "en"
+    mixed = "mixed"
+
+
+class Source(_Frozen):
+    """One place news is collected from."""
+
+    id: str
+    outlet: str = Field(min_length=1)
+    outlet_type: OutletType
+    kind: SourceKind
+    url: HttpUrl
+    language: Language
+    interval_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    reach: int | None = Field(default=None, ge=0)
+    enabled: bool = True
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_slug(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError("must be lower-case letters, digits, '-' or '_' (e.g. 'mwananchi-rss')")
+        return value
+
+
+class SourcesFile(_Frozen):
+    sources: tuple[Source, ...]
+
+    @model_validator(mode="after")
+    def _ids_unique(self) -> SourcesFile:
+        seen: set[str] = set()
+        for source in self.sources:
+            if source.id in seen:
+                raise ValueError(f"source id '{source.id}' is used twice")
+            seen.add(source.id)
+        return self
+
+
+NonEmptyStr = Annotated[str, Field(min_length=1)]
+
+
+class Names(_Frozen):
+    sw: tuple[NonEmptyStr, ...] = ()
+    en: tuple[NonEmptyStr, ...] = ()
+
+
+class Official(_Frozen):
+    title: NonEmptyStr
+    name: NonEmptyStr
+
+
+class WatchFile(_Frozen):
+    """The council and what identifies it; the mention rules (issue 4) read these."""
+
+    council: NonEmptyStr
+    names: Names
+    aliases: tuple[NonEmptyStr, ...] = ()
+    officials: tuple[Official, ...] = ()
+    wards: tuple[NonEmptyStr, ...] = ()
+    villages: tuple[NonEmptyStr, ...] = ()
+    projects: tuple[NonEmptyStr, ...] = ()
+    namesakes: tuple[NonEmptyStr, ...] = ()
+
+    @model_validator(mode="after")
+    def _has_a_name(self) -> WatchFile:
+        if not (self.names.sw or self.names.en):
+            raise ValueError("names: give the council's name in Swahili (sw) or English (en)")
+        return self
+
+
+class Topic(_Frozen):
+    id: str
+    label_en: NonEmptyStr
+    label_sw: NonEmptyStr
+    keywords_en: tuple[NonEmptyStr, ...] = ()
+    keywords_sw: tuple[NonEmptyStr, ...] = ()
+
+
+class TopicsFile(_Frozen):
+    topics: tuple[Topic, ...]
+
+
+class ScheduleFile(_Frozen):
+    timezone: NonEmptyStr = "Africa/Dar_es_Salaam"
+    default_interval_minutes: int = Field(default=60, ge=1)
+    digest_time: str = Field(default="07:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class HabariConfig(_Frozen):
+    sources: tuple[Source, ...]
+    watch: WatchFile
+    topics: tuple[Topic, ...]
+    schedule: ScheduleFile
+
+    def source(self, source_id: str) -> Source:
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        known = ", ".join(s.id for s in self.sources)
+        raise KeyError(f"no source with id '{source_id}' (known: {known})")
+
+
+def load_config(config_dir: Path) -> HabariConfig:
+    """Read and validate every file in config_dir; raise ConfigError on the first bad one."""
+    sources = _load(config_dir / "sources.yaml", SourcesFile)
+    return HabariConfig(
+        sources=sources.sources,
+        watch=_load(config_dir / "watch.yaml", WatchFile),
+        topics=_load(config_dir / "topics.yaml", TopicsFile).topics,
+        schedule=_load(config_dir / "schedule.yaml", ScheduleFile),
+    )
+
+
+def _load(path: Path, model: type[BaseModel]) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(path, "file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(path, f"cannot be read: {error}") from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else None
+        raise ConfigError(path, f"not valid YAML: {error.problem}", line=line) from None
+    if not isinstance(data, dict):
+        raise ConfigError(path, "expected a mapping of keys at the top of the file", line=1)
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        loc = tuple(first["loc"])
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = f"unknown key '{loc[-1]}'"
+        raise ConfigError(path, message, location=_dotted(loc), line=_line_of(root, loc)) from None
+
+
+def _dotted(loc: tuple) -> str:
+    parts = []
+    for part in loc:
+        parts.append(f"[{part}]" if isinstance(part, int) else f".{part}")
+    return "".join(parts).lstrip(".")
+
+
+def _line_of(node: yaml.Node | None, loc: tuple) -> int | None:
+    """1-based line of the deepest YAML node reachable along the validation error's path."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if k.value == part), None)
+            if child is None:
+                child = next((k for k, _ in node.value if k.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            child = node.value[part]
+        if child is None:
+            break
+        node, line = child, child.start_mark.line + 1
+    return line

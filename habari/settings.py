@@ -1,0 +1,56 @@
+"""The one settings object: environment (HABARI_*) plus the validated config/ files, built once.
+
+`Settings()` reads both; every component receives this frozen object and reads nothing else.
+"""
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from habari.config import HabariConfig, load_config
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class StoreBackend(str, Enum):
+    sqlite = "sqlite"
+    elasticsearch = "elasticsearch"
+
+
+class Settings(BaseSettings):
+    """Deployment settings from HABARI_* environment variables, and the council's config."""
+
+    model_config = SettingsConfigDict(env_prefix="HABARI_", frozen=True, extra="ignore")
+
+    config_dir: Path = REPO_ROOT / "config"
+    data_dir: Path = REPO_ROOT / "data"
+    store: StoreBackend = StoreBackend.sqlite
+    es_url: str = "http://127.0.0.1:9200"
+    es_username: str | None = None
+    es_password: SecretStr | None = None
+    es_ca_certs: Path | None = None
+    es_index: str = Field(default="habari-articles", pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    contact_url: str = "https://github.com/habari-tz/habari"
+    log_level: str = "INFO"
+    config: HabariConfig = Field(exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_config_files(cls, data: object) -> object:
+        if isinstance(data, dict) and data.get("config") is None:
+            config_dir = Path(data.get("config_dir") or REPO_ROOT / "config")
+            data = {**data, "config": load_config(config_dir)}
+        return data
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "habari.sqlite3"
+
+    @property
+    def user_agent(self) -> str:
+        return f"Habari/0.1 (+{self.contact_url})"

@@ -1,0 +1,42 @@
+"""The chain of stages from fetched page to indexable Article.
+
+A page that cannot become an article is returned as `Rejected` with its reason, never dropped silently.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.extract import extract
+from pipeline.language import LanguageDetector
+from pipeline.normalise import canonical_url, clean_text, doc_id_for
+from pipeline.page import FetchedPage
+from store.models import Article
+
+
+@dataclass(frozen=True)
+class Rejected:
+    url: str
+    reason: str
+
+
+def process_page(page: FetchedPage, languages: LanguageDetector) -> Article | Rejected:
+    html = page.body.decode(page.encoding or "utf-8", errors="replace")
+    extracted = extract(html, page.url)
+    if extracted is None:
+        return Rejected(page.url, "no article text found")
+    text = clean_text(extracted.text)
+    url = canonical_url(page.url)
+    return Article(
+        doc_id=doc_id_for(url),
+        url=url,
+        title=clean_text(extracted.title or page.entry.title),
+        text=text,
+        source_id=page.source_id,
+        outlet=page.outlet,
+        language=languages.detect(text),
+        fetched_at=page.fetched_at,
+        published=extracted.published or page.entry.published,
+        authors=extracted.authors or page.entry.authors,
+        summary=clean_text(page.entry.summary),
+        image=extracted.image,
+    )

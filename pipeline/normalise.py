@@ -1,0 +1,33 @@
+"""Normalisation: canonical URL (tracking parameters and fragment dropped), document id, clean text.
+
+The document id is a stable hash of the canonical URL, so every write of the same page is an upsert.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from urllib.parse import urlsplit, urlunsplit
+
+import courlan
+
+from store.highlight import strip_sentinels
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def canonical_url(url: str) -> str:
+    normalised = courlan.normalize_url(url, strict=True)
+    return urlunsplit(urlsplit(normalised)._replace(fragment=""))
+
+
+def doc_id_for(url: str) -> str:
+    return hashlib.sha256(canonical_url(url).encode("utf-8")).hexdigest()[:32]
+
+
+def clean_text(text: str) -> str:
+    """NFC Unicode, single spaces, at most one blank line between paragraphs."""
+    text = strip_sentinels(unicodedata.normalize("NFC", text))
+    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

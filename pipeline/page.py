@@ -1,0 +1,29 @@
+"""The pipeline's input: a page as fetched, with what its feed said about it.
+
+Crawlers build these; the pipeline never fetches anything itself.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """What a feed or sitemap entry said about the page, trusted less than the page itself."""
+
+    title: str = ""
+    published: datetime | None = None
+    summary: str = ""
+    authors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    url: str
+    body: bytes
+    fetched_at: datetime
+    source_id: str
+    outlet: str
+    encoding: str | None = None
+    entry: FeedEntry = field(default_factory=FeedEntry)

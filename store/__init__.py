@@ -1,0 +1,26 @@
+"""The store: one interface for indexing and searching articles, two backends.
+
+SQLite + FTS5 is the embedded default; Elasticsearch 9 is for scale-out. `open_store` picks one.
+"""
+from store.base import ArticleStore, StoreError
+from store.factory import open_store
+from store.models import (
+    Article,
+    FacetBucket,
+    SearchFilters,
+    SearchHit,
+    SearchRequest,
+    SearchResult,
+)
+
+__all__ = [
+    "Article",
+    "ArticleStore",
+    "FacetBucket",
+    "SearchFilters",
+    "SearchHit",
+    "SearchRequest",
+    "SearchResult",
+    "StoreError",
+    "open_store",
+]

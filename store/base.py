@@ -1,0 +1,52 @@
+"""The store interface: what every backend must do, checked by one contract suite on both.
+
+Writes are upserts keyed by `Article.doc_id`, so re-indexing the same page never makes a copy.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+
+from store.models import Article, SearchFilters, SearchRequest, SearchResult
+
+
+class StoreError(RuntimeError):
+    """The backend could not do what was asked (unreachable, rejected a write, bad mapping)."""
+
+
+class ArticleStore(ABC):
+    """A searchable collection of articles."""
+
+    @abstractmethod
+    def upsert(self, articles: Iterable[Article]) -> int:
+        """Insert or replace articles by doc_id, in bulk; returns how many were written."""
+
+    @abstractmethod
+    def get(self, doc_id: str) -> Article | None:
+        """The article with this id, or None."""
+
+    @abstractmethod
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Matching articles, best first (newest first when there is no query), with facets."""
+
+    @abstractmethod
+    def count(self, filters: SearchFilters = SearchFilters()) -> int:
+        """How many articles pass the filters."""
+
+    @abstractmethod
+    def delete(self, doc_id: str) -> bool:
+        """Remove one article; True when it existed."""
+
+    @abstractmethod
+    def refresh(self) -> None:
+        """Make every write so far visible to search (Elasticsearch refreshes lazily)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections; the store is unusable afterwards."""
+
+    def __enter__(self) -> ArticleStore:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()

@@ -1,0 +1,107 @@
+"""Typed records that cross the store seam: the indexed article and search requests/results.
+
+Both backends take and return exactly these; nothing above `store/` sees a backend's own shapes.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+
+from store.query import QueryNode
+
+FACET_FIELDS = ("source_id", "outlet", "language")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One indexed news article; `doc_id` is a stable hash of `url` (the canonical URL)."""
+
+    doc_id: str
+    url: str
+    title: str
+    text: str
+    source_id: str
+    outlet: str
+    language: str
+    fetched_at: datetime
+    published: datetime | None = None
+    authors: tuple[str, ...] = ()
+    summary: str = ""
+    image: str | None = None
+
+    def to_record(self) -> dict:
+        """JSON-ready dict; datetimes as ISO 8601 UTC strings."""
+        record = asdict(self)
+        record["authors"] = list(self.authors)
+        record["fetched_at"] = _iso(self.fetched_at)
+        record["published"] = _iso(self.published) if self.published else None
+        return record
+
+    @classmethod
+    def from_record(cls, record: dict) -> Article:
+        values = {name: record.get(name) for name in cls.__dataclass_fields__}
+        values["authors"] = tuple(record.get("authors") or ())
+        values["summary"] = record.get("summary") or ""
+        values["fetched_at"] = _parse_iso(record["fetched_at"])
+        values["published"] = _parse_iso(record["published"]) if record.get("published") else None
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Exact filters applied on top of the query; empty tuples mean 'any'."""
+
+    source_ids: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    published_from: datetime | None = None
+    published_to: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A parsed query (None matches everything), filters, facets to count and a page window."""
+
+    query: QueryNode | None = None
+    filters: SearchFilters = field(default_factory=SearchFilters)
+    facets: tuple[str, ...] = FACET_FIELDS
+    offset: int = 0
+    limit: int = 20
+
+    def __post_init__(self) -> None:
+        unknown = set(self.facets) - set(FACET_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown facet field(s): {', '.join(sorted(unknown))}")
+        if self.offset < 0 or not 0 < self.limit <= 500:
+            raise ValueError("offset must be >= 0 and limit between 1 and 500")
+
+
+@dataclass(frozen=True)
+class FacetBucket:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """An article with its score and highlight snippets (safe HTML: escaped text and <mark>)."""
+
+    article: Article
+    score: float
+    highlights: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    total: int
+    hits: list[SearchHit]
+    facets: dict[str, list[FacetBucket]] = field(default_factory=dict)
+
+
+def _iso(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError(f"naive datetime {moment!r}: the store keeps UTC-aware times only")
+    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
