@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 MAX_QUERY_LENGTH = 1000
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
-_WORD_CHARS = re.compile(r"\w+", re.UNICODE)
+_WORD_CHARS = re.compile(r"\w+(?:['’]\w+)*")  # keeps Swahili ng'ombe as one word
 
 
 class QuerySyntaxError(ValueError):

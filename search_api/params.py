@@ -1,0 +1,103 @@
+"""Search query parameters (q, source, language, from, to, offset, limit) into a SearchRequest.
+
+One function serves both the JSON API and the web page, so both accept and refuse the same input.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import Query
+
+from store import SearchFilters, SearchRequest
+from store.query import QuerySyntaxError, parse_query
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+MAX_WINDOW = 10_000  # deepest result reachable by paging (Elasticsearch's default result window)
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class ParameterError(ValueError):
+    """A query parameter cannot be used; `parameter` names it and the message says why."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        self.parameter = parameter
+        super().__init__(f"parameter '{parameter}': {message}")
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """The search parameters as the user gave them (dates still text, empty values dropped)."""
+
+    q: str = ""
+    sources: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    date_from: str = ""
+    date_to: str = ""
+    offset: int = 0
+    limit: int = DEFAULT_LIMIT
+
+
+def search_params(
+    q: Annotated[str, Query(description='Words, "phrases"; every word must match.')] = "",
+    source: Annotated[list[str] | None, Query(description="Source id; repeat for several.")] = None,
+    language: Annotated[list[str] | None, Query(description="Language code (sw, en); repeat for several.")] = None,
+    date_from: Annotated[str, Query(alias="from", description="First day, YYYY-MM-DD, in EAT.")] = "",
+    date_to: Annotated[str, Query(alias="to", description="Last day, YYYY-MM-DD, in EAT.")] = "",
+    offset: Annotated[int, Query(ge=0, le=MAX_WINDOW)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+) -> SearchParams:
+    """FastAPI dependency: the raw parameters; a form's empty 'any' choices are dropped."""
+    return SearchParams(
+        q=q,
+        sources=_present(source),
+        languages=_present(language),
+        date_from=date_from.strip(),
+        date_to=date_to.strip(),
+        offset=offset,
+        limit=limit,
+    )
+
+
+def build_request(params: SearchParams, zone: ZoneInfo) -> SearchRequest:
+    """The store request for these parameters; raises ParameterError naming the bad one."""
+    try:
+        query = parse_query(params.q)
+    except QuerySyntaxError as error:
+        raise ParameterError("q", str(error)) from None
+    first, last = _day(params.date_from, "from"), _day(params.date_to, "to")
+    if first and last and first > last:
+        raise ParameterError("to", f"{last.isoformat()} is before 'from' ({first.isoformat()})")
+    if params.offset + params.limit > MAX_WINDOW:
+        raise ParameterError("offset", f"offset + limit may not exceed {MAX_WINDOW}; narrow the search instead")
+    filters = SearchFilters(
+        source_ids=params.sources,
+        languages=params.languages,
+        published_from=_day_start(first, zone) if first else None,
+        published_to=_day_start(last + timedelta(days=1), zone) - timedelta(microseconds=1) if last else None,
+    )
+    return SearchRequest(query=query, filters=filters, offset=params.offset, limit=params.limit)
+
+
+def _present(values: list[str] | None) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(value.strip() for value in values or () if value.strip()))
+
+
+def _day(text: str, parameter: str) -> date | None:
+    if not text:
+        return None
+    try:
+        if not _DAY.match(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ParameterError(parameter, f"'{text[:40]}' is not a date; write it YYYY-MM-DD") from None
+
+
+def _day_start(day: date, zone: ZoneInfo) -> datetime:
+    """Midnight at the start of `day` in the council's zone, as a UTC time."""
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc)

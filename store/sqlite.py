@@ -1,0 +1,215 @@
+"""The embedded store: one SQLite file with an FTS5 index, the zero-setup default backend.
+
+WAL mode lets a crawl in a child process write while the API reads; one lock guards the connection.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from store.base import ArticleStore, StoreError
+from store.highlight import MARK_END, MARK_START, render_snippet
+from store.models import (
+    FACET_FIELDS,
+    Article,
+    FacetBucket,
+    SearchFilters,
+    SearchHit,
+    SearchRequest,
+    SearchResult,
+)
+from store.query import And, Phrase, QueryNode, Term
+
+SCHEMA_VERSION = 1
+FACET_SIZE = 50
+_COLUMNS = ("doc_id", "source_id", "outlet", "language", "published_ts", "fetched_ts", "title", "text", "record")
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS articles (
+    rowid INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL UNIQUE,
+    source_id TEXT NOT NULL,
+    outlet TEXT NOT NULL,
+    language TEXT NOT NULL,
+    published_ts REAL,
+    fetched_ts REAL NOT NULL,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_source ON articles(source_id);
+CREATE INDEX IF NOT EXISTS articles_language ON articles(language);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published_ts);
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
+    title, text, content='articles', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS articles_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_au AFTER UPDATE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+PRAGMA user_version = {SCHEMA_VERSION};
+"""
+_UPSERT = f"""
+INSERT INTO articles ({", ".join(_COLUMNS)}) VALUES ({", ".join("?" for _ in _COLUMNS)})
+ON CONFLICT(doc_id) DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])}
+"""
+
+
+class SqliteStore(ArticleStore):
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, check_same_thread=False, timeout=30, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as error:
+            raise StoreError(f"cannot open the SQLite store at {path}: {error}") from error
+        self._lock = threading.Lock()
+
+    def upsert(self, articles: Iterable[Article]) -> int:
+        rows = [_to_row(article) for article in articles]
+        with self._lock, self._errors("write"):
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany(_UPSERT, rows)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        return len(rows)
+
+    def get(self, doc_id: str) -> Article | None:
+        row = self._fetch("SELECT title, text, record FROM articles WHERE doc_id = ?", (doc_id,))
+        return _to_article(*row[0]) if row else None
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        where, params = _filter_sql(request.filters)
+        if request.query is not None:
+            where.insert(0, "articles_fts MATCH ?")
+            params.insert(0, _compile(request.query))
+        source = "articles JOIN articles_fts ON articles_fts.rowid = articles.rowid" if request.query else "articles"
+        condition = " AND ".join(where) or "1"
+        if request.query is not None:
+            selected = (
+                f"bm25(articles_fts, 2.0, 1.0), highlight(articles_fts, 0, '{MARK_START}', '{MARK_END}'),"
+                f" snippet(articles_fts, 1, '{MARK_START}', '{MARK_END}', '…', 32)"
+            )
+            order = "bm25(articles_fts, 2.0, 1.0)"
+        else:
+            selected, order = "0, NULL, NULL", "published_ts IS NULL, published_ts DESC, fetched_ts DESC"
+        rows = self._fetch(
+            f"SELECT articles.title, articles.text, record, {selected} FROM {source}"
+            f" WHERE {condition} ORDER BY {order}, doc_id LIMIT ? OFFSET ?",
+            (*params, request.limit, request.offset),
+        )
+        total = self._fetch(f"SELECT COUNT(*) FROM {source} WHERE {condition}", params)[0][0]
+        facets = {
+            name: [
+                FacetBucket(value, count)
+                for value, count in self._fetch(
+                    f"SELECT {name}, COUNT(*) FROM {source} WHERE {condition}"
+                    f" GROUP BY {name} ORDER BY COUNT(*) DESC, {name} LIMIT {FACET_SIZE}",
+                    params,
+                )
+            ]
+            for name in request.facets
+            if name in FACET_FIELDS
+        }
+        hits = [
+            SearchHit(_to_article(title, text, record), -rank, _highlights(marked_title, marked_text))
+            for title, text, record, rank, marked_title, marked_text in rows
+        ]
+        return SearchResult(total=total, hits=hits, facets=facets)
+
+    def count(self, filters: SearchFilters = SearchFilters()) -> int:
+        where, params = _filter_sql(filters)
+        return self._fetch(f"SELECT COUNT(*) FROM articles WHERE {' AND '.join(where) or '1'}", params)[0][0]
+
+    def delete(self, doc_id: str) -> bool:
+        with self._lock, self._errors("delete"):
+            return self._db.execute("DELETE FROM articles WHERE doc_id = ?", (doc_id,)).rowcount > 0
+
+    def refresh(self) -> None:
+        """Nothing to do: SQLite writes are visible once committed."""
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def _fetch(self, sql: str, params: Iterable = ()) -> list[tuple]:
+        with self._lock, self._errors("read"):
+            return self._db.execute(sql, tuple(params)).fetchall()
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as error:
+            raise StoreError(f"SQLite store {self.path}: {action} failed: {error}") from error
+
+
+def _compile(node: QueryNode) -> str:
+    """The query tree as an FTS5 expression; every word is a quoted string, so no user syntax."""
+    if isinstance(node, Term):
+        return _quote(node.word)
+    if isinstance(node, Phrase):
+        return _quote(" ".join(node.words))
+    if isinstance(node, And):
+        return " AND ".join(f"({_compile(child)})" for child in node.children)
+    raise TypeError(f"unsupported query node {node!r}")
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _filter_sql(filters: SearchFilters) -> tuple[list[str], list]:
+    where: list[str] = []
+    params: list = []
+    for column, values in (("source_id", filters.source_ids), ("language", filters.languages)):
+        if values:
+            where.append(f"{column} IN ({', '.join('?' for _ in values)})")
+            params.extend(values)
+    if filters.published_from:
+        where.append("published_ts >= ?")
+        params.append(filters.published_from.timestamp())
+    if filters.published_to:
+        where.append("published_ts <= ?")
+        params.append(filters.published_to.timestamp())
+    return where, params
+
+
+def _to_row(article: Article) -> tuple:
+    record = article.to_record()
+    title, text = record.pop("title"), record.pop("text")
+    return (
+        article.doc_id,
+        article.source_id,
+        article.outlet,
+        article.language,
+        article.published.timestamp() if article.published else None,
+        article.fetched_at.timestamp(),
+        title,
+        text,
+        json.dumps(record, ensure_ascii=False),
+    )
+
+
+def _to_article(title: str, text: str, record: str) -> Article:
+    return Article.from_record({**json.loads(record), "title": title, "text": text})
+
+
+def _highlights(marked_title: str | None, marked_text: str | None) -> dict[str, list[str]]:
+    found = {"title": marked_title, "text": marked_text}
+    return {field: [render_snippet(value)] for field, value in found.items() if value and MARK_START in value}
+

@@ -1,0 +1,185 @@
+"""The store contract: every behaviour of the ArticleStore interface, run against both backends.
+
+A store feature is done when this suite passes on SQLite and on a real Elasticsearch node.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from store import Article, SearchFilters, SearchRequest
+from store.query import parse_query
+
+NOW = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+
+
+def article(doc_id: str, **fields) -> Article:
+    values = dict(
+        url=f"https://news.example.tz/{doc_id}",
+        title=f"Habari {doc_id}",
+        text="Maelezo ya jumla.",
+        source_id="mwananchi-rss",
+        outlet="Mwananchi",
+        language="sw",
+        fetched_at=NOW,
+        published=NOW - timedelta(hours=1),
+    )
+    values.update(fields)
+    return Article(doc_id=doc_id, **values)
+
+
+CORPUS = [
+    article(
+        "maji",
+        title="Mradi wa maji Kaole wakamilika",
+        text="Halmashauri ya Wilaya ya Bagamoyo imekamilisha mradi wa maji katika kijiji cha Kaole.",
+        published=NOW - timedelta(days=1),
+        authors=("Asha Mussa",),
+    ),
+    article(
+        "roads",
+        title="Bagamoyo District Council opens new road",
+        text="The Bagamoyo District Council opened a tarmac road linking Dunda and Zinga wards.",
+        source_id="thecitizen-rss",
+        outlet="The Citizen",
+        language="en",
+        published=NOW - timedelta(days=3),
+    ),
+    article(
+        "school",
+        title="Shule mpya Mapinga",
+        text="Wanafunzi wa Mapinga wamepata madarasa mapya.",
+        published=NOW - timedelta(days=10),
+    ),
+    article(
+        "undated",
+        title="Council budget debate",
+        text="Councillors debated the district council budget for water and roads.",
+        source_id="thecitizen-rss",
+        outlet="The Citizen",
+        language="en",
+        published=None,
+    ),
+]
+
+
+@pytest.fixture
+def filled(store):
+    assert store.upsert(CORPUS) == len(CORPUS)
+    store.refresh()
+    return store
+
+
+def search(store, text: str | None = None, **options):
+    return store.search(SearchRequest(query=parse_query(text) if text else None, **options))
+
+
+def test_get_returns_every_field_as_written(filled):
+    assert filled.get("maji") == CORPUS[0]
+    assert filled.get("undated").published is None
+    assert filled.get("missing") is None
+
+
+def test_upsert_twice_keeps_one_copy_with_the_new_content(filled):
+    changed = replace(CORPUS[0], title="Mradi wa maji Kaole umezinduliwa")
+    filled.upsert([changed, changed])
+    filled.refresh()
+    assert filled.count() == len(CORPUS)
+    assert filled.get("maji").title == "Mradi wa maji Kaole umezinduliwa"
+    assert [hit.article.doc_id for hit in search(filled, "umezinduliwa").hits] == ["maji"]
+    assert search(filled, "wakamilika").total == 0
+
+
+def test_bulk_upsert_of_many_articles(store):
+    many = [article(f"bulk-{n}", text=f"Makala namba {n} kuhusu Bagamoyo") for n in range(1200)]
+    assert store.upsert(many) == 1200
+    store.refresh()
+    assert store.count() == 1200
+    assert search(store, "Bagamoyo", limit=5).total == 1200
+
+
+def test_words_are_all_required_and_case_insensitive(filled):
+    assert {h.article.doc_id for h in search(filled, "bagamoyo").hits} == {"maji", "roads"}
+    assert [h.article.doc_id for h in search(filled, "BAGAMOYO kaole").hits] == ["maji"]
+    assert search(filled, "bagamoyo nonexistentword").total == 0
+
+
+def test_phrase_matches_words_in_order_only(filled):
+    assert {h.article.doc_id for h in search(filled, '"district council"').hits} == {"roads", "undated"}
+    assert search(filled, '"council district"').total == 0
+
+
+def test_query_syntax_characters_are_just_text(filled):
+    for hostile in ['maji" OR "x', "maji AND NOT", "title:maji*", "(maji", "NEAR(maji roads)", "maji^3 -"]:
+        result = search(filled, hostile)
+        assert all(hit.article.doc_id == "maji" for hit in result.hits), hostile
+
+
+def test_title_match_ranks_above_text_match(store):
+    store.upsert(
+        [
+            article("in-title", title="Zahanati ya Yombo", text="Habari za wilaya."),
+            article("in-text", title="Habari za wilaya", text="Wananchi wa Yombo wanasubiri zahanati."),
+        ]
+    )
+    store.refresh()
+    assert [h.article.doc_id for h in search(store, "zahanati").hits] == ["in-title", "in-text"]
+
+
+def test_highlights_mark_the_words_and_escape_the_text(store):
+    store.upsert([article("xss", title="<b>Kaole</b> news", text="Mkuu <script>alert(1)</script> wa Kaole & Dunda")])
+    store.refresh()
+    (hit,) = search(store, "kaole").hits
+    snippet = " ".join(hit.highlights["text"])
+    assert "<mark>Kaole</mark>" in snippet
+    assert "<script>" not in snippet and "&lt;script&gt;" in snippet and "&amp;" in snippet
+    assert "<b>" not in " ".join(hit.highlights["title"])
+
+
+def test_no_query_lists_newest_first_with_undated_last(filled):
+    assert [h.article.doc_id for h in search(filled).hits] == ["maji", "roads", "school", "undated"]
+
+
+def test_filters_by_source_language_and_date(filled):
+    assert search(filled, filters=SearchFilters(source_ids=("thecitizen-rss",))).total == 2
+    assert search(filled, filters=SearchFilters(languages=("sw",))).total == 2
+    recent = SearchFilters(published_from=NOW - timedelta(days=5), published_to=NOW)
+    assert {h.article.doc_id for h in search(filled, filters=recent).hits} == {"maji", "roads"}
+    assert filled.count(SearchFilters(languages=("en",), source_ids=("thecitizen-rss",))) == 2
+    assert filled.count(SearchFilters(languages=("fr",))) == 0
+
+
+def test_facets_count_the_whole_result_not_the_page(filled):
+    result = search(filled, limit=1)
+    assert len(result.hits) == 1 and result.total == 4
+    by_field = {name: {b.value: b.count for b in buckets} for name, buckets in result.facets.items()}
+    assert by_field["language"] == {"sw": 2, "en": 2}
+    assert by_field["source_id"] == {"mwananchi-rss": 2, "thecitizen-rss": 2}
+    assert by_field["outlet"] == {"Mwananchi": 2, "The Citizen": 2}
+    narrowed = search(filled, "council", facets=("language",))
+    assert set(narrowed.facets) == {"language"}
+    assert {b.value: b.count for b in narrowed.facets["language"]} == {"en": 2}
+
+
+def test_pages_do_not_overlap(filled):
+    first = [h.article.doc_id for h in search(filled, limit=2).hits]
+    second = [h.article.doc_id for h in search(filled, limit=2, offset=2).hits]
+    assert len(first) == len(second) == 2 and not set(first) & set(second)
+
+
+def test_delete(filled):
+    assert filled.delete("maji") is True
+    assert filled.delete("maji") is False
+    filled.refresh()
+    assert filled.get("maji") is None
+    assert search(filled, "kaole").total == 0
+    assert filled.count() == len(CORPUS) - 1
+
+
+def test_swahili_words_with_apostrophes(store):
+    store.upsert([article("ng", title="Ng'ombe wa Zinga", text="Wafugaji wa ng'ombe walikutana Zinga.")])
+    store.refresh()
+    assert search(store, "ng'ombe zinga").total == 1
+    assert search(store, "NG'OMBE").total == 1
