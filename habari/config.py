@@ -178,7 +178,8 @@ def _load(path: Path, model: type[BaseModel]) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
+        # A misspelt key also leaves a required one missing: name the misspelling first.
+        first = min(error.errors(), key=lambda problem: problem["type"] != "extra_forbidden")
         loc = tuple(first["loc"])
         message = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":

@@ -1,0 +1,155 @@
+"""The `habari` command: run the service, crawl once, search the index, or try the offline demo.
+
+Bad configuration ends the program with one message naming the file and key, and exit status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import logging
+import re
+import sys
+
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from habari.config import ConfigError
+from habari.settings import Settings
+
+EXIT_CONFIG = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    if arguments.command is None:
+        parser.print_help()
+        return EXIT_CONFIG
+    try:
+        settings = Settings()
+    except ConfigError as error:
+        print(f"habari: configuration error: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except ValidationError as error:
+        print(f"habari: environment error: {_first_problem(error)}", file=sys.stderr)
+        return EXIT_CONFIG
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    return arguments.handler(settings, arguments)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="habari",
+        description="Media monitoring for a district council: collect, index and search news coverage.",
+        epilog="Settings come from HABARI_* environment variables and the files in config/ (see README).",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser("run", help="poll the configured sources on schedule and serve the web page and API")
+    run.set_defaults(handler=_run)
+
+    crawl = commands.add_parser("crawl", help="poll sources once now and report each one's outcome")
+    crawl.add_argument("--source", action="append", metavar="ID", help="only this source (repeatable)")
+    crawl.set_defaults(handler=_crawl)
+
+    search = commands.add_parser("search", help="search the indexed articles")
+    search.add_argument("query", help='words and "quoted phrases"; all must match')
+    search.add_argument("--source", action="append", metavar="ID", default=[], help="only this source (repeatable)")
+    search.add_argument("--language", action="append", choices=["sw", "en", "other"], default=[])
+    search.add_argument("--limit", type=int, default=10, help="how many results (default 10)")
+    search.set_defaults(handler=_search)
+
+    demo = commands.add_parser("demo", help="run Habari against a bundled offline web of demo news sites")
+    demo.set_defaults(handler=_demo)
+    return parser
+
+
+def _run(settings: Settings, arguments: argparse.Namespace) -> int:
+    from habari.service import serve
+
+    serve(settings)
+    return 0
+
+
+def _crawl(settings: Settings, arguments: argparse.Namespace) -> int:
+    from crawlers.run import crawl
+
+    known = {source.id for source in settings.config.sources}
+    unknown = [source_id for source_id in arguments.source or () if source_id not in known]
+    if unknown:
+        print(f"habari: unknown source {', '.join(unknown)}; known: {', '.join(sorted(known))}", file=sys.stderr)
+        return EXIT_CONFIG
+    outcomes = crawl(settings, arguments.source)
+    table = Table("source", "outcome", "pages", "indexed", "error")
+    for outcome in outcomes:
+        table.add_row(
+            outcome.source_id,
+            "ok" if outcome.ok else "failed",
+            str(outcome.pages_fetched),
+            str(outcome.articles_indexed),
+            outcome.error or "",
+        )
+    Console().print(table)
+    return 0 if all(outcome.ok for outcome in outcomes) else 1
+
+
+def _search(settings: Settings, arguments: argparse.Namespace) -> int:
+    from store import SearchFilters, SearchRequest, StoreError, open_store
+    from store.query import QuerySyntaxError, parse_query
+
+    try:
+        request = SearchRequest(
+            query=parse_query(arguments.query),
+            filters=SearchFilters(source_ids=tuple(arguments.source), languages=tuple(arguments.language)),
+            facets=(),
+            limit=arguments.limit,
+        )
+    except (QuerySyntaxError, ValueError) as error:
+        print(f"habari: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        with open_store(settings) as store:
+            result = store.search(request)
+    except StoreError as error:
+        print(f"habari: {error}", file=sys.stderr)
+        return 1
+    console = Console(highlight=False)
+    console.print(f"{result.total} articles match", markup=False)
+    for hit in result.hits:
+        article = hit.article
+        date = article.published.date().isoformat() if article.published else "undated"
+        console.print(Text("\n").append(article.title, style="bold").append(f"  {article.outlet}, {date}"))
+        console.print(Text(f"  {article.url}"))
+        for snippet in hit.highlights.get("text", [])[:1]:
+            console.print(_terminal_snippet(snippet))
+    return 0
+
+
+def _demo(settings: Settings, arguments: argparse.Namespace) -> int:
+    from habari.demo.run import run_demo
+
+    run_demo(settings)
+    return 0
+
+
+def _terminal_snippet(snippet: str) -> Text:
+    """A store snippet (escaped HTML with <mark>) as terminal text with the matches reversed."""
+    text = Text("  ")
+    for position, part in enumerate(re.split(r"</?mark>", snippet)):
+        text.append(html.unescape(part), style="reverse" if position % 2 else "")
+    return text
+
+
+def _first_problem(error: ValidationError) -> str:
+    first = error.errors()[0]
+    variable = "HABARI_" + str(first["loc"][0]).upper() if first["loc"] else "HABARI_*"
+    return f"{variable}: {first['msg']}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

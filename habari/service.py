@@ -1,0 +1,39 @@
+"""The long-running service: the scheduler polling sources, and the search API with its web page.
+
+`habari run` and `habari demo` both end here; shutting down stops the scheduler and closes the store.
+"""
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+
+from habari.scheduler import build_scheduler
+from habari.settings import Settings
+from search_api.app import create_app
+from store import open_store
+
+log = logging.getLogger("habari.service")
+
+
+def serve(settings: Settings) -> None:
+    store = open_store(settings)
+    scheduler = build_scheduler(settings)
+    scheduler.resume()
+    log.info(
+        "Habari on the %s store; web page and API at http://%s:%d",
+        settings.store.value,
+        settings.api_host,
+        settings.api_port,
+    )
+    try:
+        uvicorn.run(
+            create_app(settings, store),
+            host=settings.api_host,
+            port=settings.api_port,
+            log_config=None,
+            access_log=False,
+        )
+    finally:
+        scheduler.shutdown(wait=False)
+        store.close()

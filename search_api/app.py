@@ -1,0 +1,31 @@
+"""The app factory: `create_app(settings, store)` builds the FastAPI app with its API and web page.
+
+No globals: the store and settings live on `app.state` and reach routes through dependencies.
+"""
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from habari.settings import Settings
+from search_api import routes_api, routes_pages
+from search_api.errors import install_error_handlers
+from search_api.templating import STATIC_DIR, make_templates
+from store import ArticleStore
+
+
+def create_app(settings: Settings, store: ArticleStore) -> FastAPI:
+    """The search API and web page over `store`; the caller opens and closes the store."""
+    app = FastAPI(
+        title="Habari",
+        summary="Search the council's news coverage, in Swahili and English.",
+        version="0.1.0",
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.templates = make_templates()
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(routes_api.router)
+    app.include_router(routes_pages.router)
+    install_error_handlers(app)
+    return app

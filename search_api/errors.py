@@ -1,0 +1,48 @@
+"""How failures reach the user: a JSON message under /api, an HTML page elsewhere, never a traceback.
+
+Bad parameters give 400 or 422 naming the parameter; an unreachable store gives 503.
+"""
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.responses import Response
+
+from search_api.params import ParameterError
+from search_api.schemas import ErrorResponse
+from search_api.templating import render
+from store import StoreError
+
+log = logging.getLogger(__name__)
+API_PREFIX = "/api/"
+STORE_UNAVAILABLE = "The article store is not available right now"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ParameterError, _bad_parameter)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(StoreError, _store_unavailable)
+
+
+def error_response(request: Request, status_code: int, error: ErrorResponse) -> Response:
+    if request.url.path.startswith(API_PREFIX):
+        return JSONResponse(error.model_dump(), status_code=status_code)
+    return render(request, "error.html", {"status_code": status_code, "error": error}, status_code=status_code)
+
+
+async def _bad_parameter(request: Request, error: ParameterError) -> Response:
+    return error_response(request, 400, ErrorResponse(detail=str(error), parameter=error.parameter))
+
+
+async def _invalid_request(request: Request, error: RequestValidationError) -> Response:
+    problems = [(str(e["loc"][-1]), e["msg"]) for e in error.errors()]
+    detail = "; ".join(f"parameter '{name}': {message}" for name, message in problems)
+    return error_response(request, 422, ErrorResponse(detail=detail, parameter=problems[0][0] if problems else None))
+
+
+async def _store_unavailable(request: Request, error: StoreError) -> Response:
+    log.error("store error on %s: %s", request.url.path, error)
+    return error_response(request, 503, ErrorResponse(detail=f"{STORE_UNAVAILABLE}: {error}"))

@@ -1,0 +1,54 @@
+"""The JSON API under /api: search with filters, facets and highlights; one article; health.
+
+Every route reads the store through the `get_store` dependency; failures become JSON messages.
+"""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Response
+
+from search_api.deps import SettingsDep, StoreDep, ZoneDep
+from search_api.params import SearchParams, build_request, search_params
+from search_api.schemas import ArticleOut, ErrorResponse, HealthResponse, SearchResponse, SourceOut
+from store import StoreError
+
+router = APIRouter(prefix="/api", tags=["api"])
+_ERRORS = {
+    400: {"model": ErrorResponse, "description": "A parameter cannot be used (e.g. a bad query or date)."},
+    422: {"model": ErrorResponse, "description": "A parameter has the wrong type or is out of range."},
+    503: {"model": ErrorResponse, "description": "The store cannot be reached."},
+}
+
+
+@router.get("/search", response_model=SearchResponse, responses=_ERRORS)
+def search(params: Annotated[SearchParams, Depends(search_params)], store: StoreDep, zone: ZoneDep) -> SearchResponse:
+    """Articles matching `q` (newest first without one), with facet counts and highlighted snippets."""
+    request = build_request(params, zone)
+    return SearchResponse.from_result(store.search(request), request, zone)
+
+
+@router.get(
+    "/articles/{doc_id}",
+    response_model=ArticleOut,
+    responses={404: {"model": ErrorResponse}, 503: _ERRORS[503]},
+)
+def article(doc_id: str, store: StoreDep, zone: ZoneDep) -> ArticleOut:
+    found = store.get(doc_id)
+    if found is None:
+        raise HTTPException(status_code=404, detail=f"no article with id '{doc_id}'")
+    return ArticleOut.from_article(found, zone)
+
+
+@router.get("/health", response_model=HealthResponse, responses={503: {"model": HealthResponse}})
+def health(store: StoreDep, settings: SettingsDep, response: Response) -> HealthResponse:
+    """Whether the store answers, how many articles it holds, and the configured sources."""
+    sources = [SourceOut.from_source(source) for source in settings.config.sources]
+    try:
+        count = store.count()
+    except StoreError as error:
+        response.status_code = 503
+        return HealthResponse(
+            status="unavailable", store=settings.store.value, articles=None, sources=sources, detail=str(error)
+        )
+    return HealthResponse(status="ok", store=settings.store.value, articles=count, sources=sources)

@@ -1,0 +1,133 @@
+"""Response models of the JSON API (search results, one article, health, errors).
+
+Built from the store's dataclasses; times go out as ISO 8601 UTC plus a display string in EAT.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, Field
+
+from habari.config import Source
+from search_api.formatting import local_time, utc
+from store import Article, SearchHit, SearchRequest, SearchResult
+
+
+class ErrorResponse(BaseModel):
+    detail: str = Field(description="What is wrong, in one sentence.")
+    parameter: str | None = Field(default=None, description="The query parameter at fault, if any.")
+
+
+class Highlights(BaseModel):
+    """Snippets as safe HTML: the article text escaped, matches wrapped in <mark>."""
+
+    title: list[str] = []
+    text: list[str] = []
+
+
+class SearchHitOut(BaseModel):
+    doc_id: str
+    url: str
+    title: str
+    outlet: str
+    source_id: str
+    language: str
+    published: datetime | None = Field(description="Publication time, UTC.")
+    published_local: str | None = Field(description="Publication time in the council's zone (EAT).")
+    highlights: Highlights
+
+    @classmethod
+    def from_hit(cls, hit: SearchHit, zone: ZoneInfo) -> SearchHitOut:
+        article = hit.article
+        return cls(
+            doc_id=article.doc_id,
+            url=article.url,
+            title=article.title,
+            outlet=article.outlet,
+            source_id=article.source_id,
+            language=article.language,
+            published=utc(article.published),
+            published_local=local_time(article.published, zone),
+            highlights=Highlights(title=hit.highlights.get("title", []), text=hit.highlights.get("text", [])),
+        )
+
+
+class FacetBucketOut(BaseModel):
+    value: str
+    count: int
+
+
+class SearchResponse(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    hits: list[SearchHitOut]
+    facets: dict[str, list[FacetBucketOut]]
+
+    @classmethod
+    def from_result(cls, result: SearchResult, request: SearchRequest, zone: ZoneInfo) -> SearchResponse:
+        return cls(
+            total=result.total,
+            offset=request.offset,
+            limit=request.limit,
+            hits=[SearchHitOut.from_hit(hit, zone) for hit in result.hits],
+            facets={
+                name: [FacetBucketOut(value=b.value, count=b.count) for b in buckets]
+                for name, buckets in result.facets.items()
+            },
+        )
+
+
+class ArticleOut(BaseModel):
+    doc_id: str
+    url: str
+    title: str
+    text: str
+    summary: str
+    source_id: str
+    outlet: str
+    language: str
+    authors: list[str]
+    image: str | None
+    published: datetime | None
+    published_local: str | None
+    fetched_at: datetime
+
+    @classmethod
+    def from_article(cls, article: Article, zone: ZoneInfo) -> ArticleOut:
+        return cls(
+            doc_id=article.doc_id,
+            url=article.url,
+            title=article.title,
+            text=article.text,
+            summary=article.summary,
+            source_id=article.source_id,
+            outlet=article.outlet,
+            language=article.language,
+            authors=list(article.authors),
+            image=article.image,
+            published=utc(article.published),
+            published_local=local_time(article.published, zone),
+            fetched_at=article.fetched_at.astimezone(timezone.utc),
+        )
+
+
+class SourceOut(BaseModel):
+    id: str
+    outlet: str
+    kind: str
+    url: str
+
+    @classmethod
+    def from_source(cls, source: Source) -> SourceOut:
+        return cls(id=source.id, outlet=source.outlet, kind=source.kind.value, url=str(source.url))
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok", "unavailable"]
+    store: str = Field(description="The store backend in use: sqlite or elasticsearch.")
+    articles: int | None = Field(description="Articles indexed; null when the store cannot be reached.")
+    sources: list[SourceOut]
+    detail: str | None = None

@@ -1,0 +1,72 @@
+"""The config files: the shipped ones validate, and every kind of mistake gets one precise message."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from habari.config import ConfigError, load_config
+from habari.settings import REPO_ROOT
+
+SHIPPED = REPO_ROOT / "config"
+
+
+@pytest.fixture
+def config_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "config"
+    shutil.copytree(SHIPPED, target)
+    return target
+
+
+def test_shipped_config_is_valid():
+    config = load_config(SHIPPED)
+    assert len(config.sources) >= 10
+    assert {source.language.value for source in config.sources} >= {"sw", "en"}
+    assert config.watch.names.sw and config.watch.names.en
+    assert config.schedule.timezone == "Africa/Dar_es_Salaam"
+
+
+@pytest.mark.parametrize("source", load_config(SHIPPED).sources, ids=lambda s: s.id)
+def test_every_shipped_source_is_complete(source):
+    assert source.url.scheme in ("http", "https")
+    assert source.outlet.strip() and source.interval_minutes >= 15
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        ("sources.yaml", "kind: rss", "kind: telegram", ["sources.yaml", "line 17", "sources[0].kind", "'rss'"]),
+        ("sources.yaml", "outlet: The Citizen", "outlett: The Citizen", ["line 15", "unknown key 'outlett'"]),
+        ("sources.yaml", "interval_minutes: 30", "interval_minutes: soon", ["line 20", "interval_minutes"]),
+        ("sources.yaml", "id: mwananchi-rss", "id: thecitizen-rss", ["source id 'thecitizen-rss' is used twice"]),
+        ("sources.yaml", "id: thecitizen-rss", "id: The Citizen!", ["sources[0].id", "lower-case"]),
+        ("sources.yaml", "url: https://www.thecitizen", "url: ftp:/www.thecitizen", ["sources[0].url"]),
+        ("watch.yaml", "names:\n  sw:", "names: [\n  sw:", ["watch.yaml", "not valid YAML"]),
+        ("schedule.yaml", 'digest_time: "07:00"', 'digest_time: "7 am"', ["schedule.yaml", "digest_time"]),
+    ],
+)
+def test_a_bad_file_is_named_with_line_key_and_problem(config_dir, file, old, new, expected):
+    edit(config_dir / file, old, new)
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_dir)
+    for part in expected:
+        assert part in str(caught.value)
+
+
+def test_a_missing_file_is_named(config_dir):
+    (config_dir / "topics.yaml").unlink()
+    with pytest.raises(ConfigError, match=r"topics\.yaml: file not found"):
+        load_config(config_dir)
+
+
+def test_a_file_that_is_not_a_mapping(config_dir):
+    (config_dir / "schedule.yaml").write_text("- just\n- a list\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="expected a mapping"):
+        load_config(config_dir)
