@@ -119,7 +119,7 @@ def _search(settings: Settings, arguments: argparse.Namespace) -> int:
         print(f"habari: {error}", file=sys.stderr)
         return 1
     console = Console(highlight=False)
-    console.print(f"{result.total} articles match", markup=False)
+    console.print(f"{result.total} matching article{'' if result.total == 1 else 's'}", markup=False)
     for hit in result.hits:
         article = hit.article
         date = article.published.date().isoformat() if article.published else "undated"

@@ -27,7 +27,7 @@ def doc_id_for(url: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """NFC Unicode, single spaces, at most one blank line between paragraphs."""
-    text = strip_sentinels(unicodedata.normalize("NFC", text))
+    """NFC Unicode, plain apostrophes (ng'ombe), single spaces, at most one blank line between paragraphs."""
+    text = strip_sentinels(unicodedata.normalize("NFC", text)).replace("\u2019", "'")
     lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

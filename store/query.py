@@ -42,7 +42,8 @@ def parse_query(text: str) -> QueryNode | None:
     nodes: list[QueryNode] = []
     for match in _TOKEN.finditer(text):
         quoted, bare = match.groups()
-        words = tuple(_WORD_CHARS.findall(quoted if quoted is not None else bare))
+        part = (quoted if quoted is not None else bare).replace("\u2019", "'")
+        words = tuple(_WORD_CHARS.findall(part))
         if len(words) == 1:
             nodes.append(Term(words[0]))
         elif words:

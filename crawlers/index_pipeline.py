@@ -1,0 +1,84 @@
+"""Scrapy's item pipeline as a thin adapter: each FetchedPage goes through `pipeline.process_page`.
+
+Articles are upserted into the store in batches; rejections and store failures are counted per source.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.statscollectors import StatsCollector
+
+from crawlers import source_stats
+from crawlers.scrapy_settings import HABARI_SETTINGS, INDEX_BATCH_SIZE
+from habari.settings import Settings
+from pipeline import FetchedPage, Rejected, process_page
+from pipeline.language import LanguageDetector
+from store import Article, ArticleStore, StoreError, open_store
+
+logger = logging.getLogger(__name__)
+
+
+class IndexPipeline:
+    def __init__(self, settings: Settings, stats: StatsCollector, batch_size: int) -> None:
+        self._settings = settings
+        self._stats = stats
+        self._batch_size = batch_size
+        self._batch: list[Article] = []
+        self._indexed_sources: set[str] = set()
+        self._store: ArticleStore | None = None
+        self._languages: LanguageDetector | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> IndexPipeline:
+        settings = crawler.settings.get(HABARI_SETTINGS)
+        if settings is None:
+            raise NotConfigured(f"{HABARI_SETTINGS} is not set: there is no store to index into")
+        return cls(settings, crawler.stats, crawler.settings.getint(INDEX_BATCH_SIZE, 100))
+
+    def open_spider(self) -> None:
+        self._store = open_store(self._settings)
+        self._languages = LanguageDetector()
+
+    def process_item(self, item: object) -> object:
+        if not isinstance(item, FetchedPage):
+            return item
+        result = process_page(item, self._languages)
+        if isinstance(result, Rejected):
+            source_stats.reject(self._stats, item.source_id, result.reason)
+            return item
+        self._batch.append(result)
+        if len(self._batch) >= self._batch_size:
+            self._flush()
+        return item
+
+    def close_spider(self) -> None:
+        try:
+            self._flush()
+            if self._indexed_sources:
+                self._store.refresh()
+        except StoreError as error:
+            self._record_store_error(self._indexed_sources, f"the store could not refresh: {error}")
+        finally:
+            self._store.close()
+
+    def _flush(self) -> None:
+        batch, self._batch = self._batch, []
+        if not batch:
+            return
+        source_ids = {article.source_id for article in batch}
+        try:
+            self._store.upsert(batch)
+        except StoreError as error:
+            self._record_store_error(source_ids, f"could not index {len(batch)} articles: {error}")
+            return
+        for article in batch:
+            source_stats.count(self._stats, article.source_id, source_stats.ARTICLES_INDEXED)
+        self._indexed_sources |= source_ids
+
+    def _record_store_error(self, source_ids: Iterable[str], message: str) -> None:
+        logger.error("%s (sources: %s)", message, ", ".join(sorted(source_ids)))
+        for source_id in source_ids:
+            source_stats.record_error(self._stats, source_id, message)

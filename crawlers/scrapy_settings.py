@@ -1,0 +1,67 @@
+"""The one translation from Habari's Settings to Scrapy's settings, with the crawl's limits.
+
+`POLITE` is for the real web; `LOCAL_WEB` turns politeness delays down for the loopback fake web.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from habari.settings import Settings
+
+HABARI_SETTINGS = "HABARI_SETTINGS"  # the Scrapy setting holding Habari's own Settings object
+INDEX_BATCH_SIZE = "HABARI_INDEX_BATCH_SIZE"
+
+
+@dataclass(frozen=True)
+class CrawlLimits:
+    """How hard one crawl may push: per-host pace, timeouts, sizes, retries and a run-time cap."""
+
+    download_delay: float = 2.0
+    autothrottle_start_delay: float = 5.0
+    autothrottle_max_delay: float = 60.0
+    concurrent_per_host: int = 2
+    download_timeout: float = 30.0
+    max_response_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    retry_times: int = 2
+    time_limit_seconds: float = 30 * 60
+    index_batch_size: int = 100
+
+
+POLITE = CrawlLimits()
+LOCAL_WEB = CrawlLimits(
+    download_delay=0.0,
+    autothrottle_start_delay=0.0,
+    autothrottle_max_delay=1.0,
+    concurrent_per_host=8,
+    download_timeout=10.0,
+    time_limit_seconds=120.0,
+)
+
+
+def scrapy_settings(settings: Settings, limits: CrawlLimits = POLITE) -> dict[str, Any]:
+    """Scrapy settings for one crawl; the item pipeline reads Habari's settings from HABARI_SETTINGS."""
+    return {
+        "BOT_NAME": "habari",
+        "USER_AGENT": settings.user_agent,
+        "ROBOTSTXT_OBEY": True,
+        "COOKIES_ENABLED": False,
+        "AUTOTHROTTLE_ENABLED": True,
+        "AUTOTHROTTLE_START_DELAY": limits.autothrottle_start_delay,
+        "AUTOTHROTTLE_MAX_DELAY": limits.autothrottle_max_delay,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
+        "DOWNLOAD_DELAY": limits.download_delay,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": limits.concurrent_per_host,
+        "DOWNLOAD_TIMEOUT": limits.download_timeout,
+        "DOWNLOAD_MAXSIZE": limits.max_response_bytes,
+        "DOWNLOAD_WARNSIZE": limits.max_response_bytes // 2,
+        "REDIRECT_MAX_TIMES": limits.max_redirects,
+        "RETRY_TIMES": limits.retry_times,
+        "CLOSESPIDER_TIMEOUT": limits.time_limit_seconds,
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": settings.log_level,
+        "ITEM_PIPELINES": {"crawlers.index_pipeline.IndexPipeline": 300},
+        HABARI_SETTINGS: settings,
+        INDEX_BATCH_SIZE: limits.index_batch_size,
+    }

@@ -1,0 +1,84 @@
+"""Per-source counters kept in Scrapy's stats under habari/<source id>/, and read back as outcomes.
+
+The spider and the index pipeline write them; `outcomes_from_stats` turns them into SourceOutcomes.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy.statscollectors import StatsCollector
+
+FEED_ENTRIES = "feed_entries"
+PAGES_FETCHED = "pages_fetched"
+ARTICLES_INDEXED = "articles_indexed"
+REJECTED = "rejected/"
+ERROR = "error"
+
+
+@dataclass(frozen=True)
+class SourceOutcome:
+    """What one crawl did for one source; `error` says why when `ok` is False."""
+
+    source_id: str
+    ok: bool
+    pages_fetched: int = 0
+    articles_indexed: int = 0
+    rejected: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
+
+    def describe(self) -> str:
+        """One line for the log."""
+        counts = f"{self.pages_fetched} pages fetched, {self.articles_indexed} articles indexed"
+        if self.rejected:
+            reasons = ", ".join(f"{reason}: {n}" for reason, n in sorted(self.rejected.items()))
+            counts += f", {sum(self.rejected.values())} rejected ({reasons})"
+        if self.ok:
+            return f"{self.source_id}: ok, {counts}"
+        return f"{self.source_id}: FAILED, {self.error} ({counts})"
+
+
+def _key(source_id: str, name: str) -> str:
+    return f"habari/{source_id}/{name}"
+
+
+def count(stats: StatsCollector, source_id: str, name: str, n: int = 1) -> None:
+    stats.inc_value(_key(source_id, name), n)
+
+
+def reject(stats: StatsCollector, source_id: str, reason: str) -> None:
+    count(stats, source_id, REJECTED + reason)
+
+
+def record_feed_entries(stats: StatsCollector, source_id: str, n: int) -> None:
+    stats.set_value(_key(source_id, FEED_ENTRIES), n)
+
+
+def record_error(stats: StatsCollector, source_id: str, message: str) -> None:
+    """Mark the source failed; the first error is kept, as later ones usually follow from it."""
+    if stats.get_value(_key(source_id, ERROR)) is None:
+        stats.set_value(_key(source_id, ERROR), message)
+
+
+def outcomes_from_stats(stats: Mapping[str, Any], source_ids: Iterable[str]) -> list[SourceOutcome]:
+    outcomes = []
+    for source_id in source_ids:
+        prefix = _key(source_id, "")
+        mine = {key.removeprefix(prefix): value for key, value in stats.items() if key.startswith(prefix)}
+        error = mine.get(ERROR)
+        if error is None and FEED_ENTRIES not in mine:
+            error = "the feed was not fetched before the crawl ended"
+        outcomes.append(SourceOutcome(
+            source_id=source_id,
+            ok=error is None,
+            pages_fetched=mine.get(PAGES_FETCHED, 0),
+            articles_indexed=mine.get(ARTICLES_INDEXED, 0),
+            rejected={key.removeprefix(REJECTED): n for key, n in mine.items() if key.startswith(REJECTED)},
+            error=error,
+        ))
+    return outcomes
+
+
+def failed_outcomes(source_ids: Iterable[str], message: str) -> list[SourceOutcome]:
+    return [SourceOutcome(source_id, ok=False, error=message) for source_id in source_ids]

@@ -1,0 +1,287 @@
+"""The scale-out store: articles in Elasticsearch 9, behind an alias in front of a versioned index.
+
+An explicit index template holds the strict mapping (core analysis only); writes are bulk upserts.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
+from elasticsearch.helpers import streaming_bulk
+
+from store.base import ArticleStore, StoreError
+from store.highlight import MARK_END, MARK_START, render_snippet
+from store.models import (
+    Article,
+    FacetBucket,
+    SearchFilters,
+    SearchHit,
+    SearchRequest,
+    SearchResult,
+)
+from store.query import And, Phrase, QueryNode, Term
+
+if TYPE_CHECKING:
+    from habari.settings import Settings
+
+INDEX_VERSION = 1
+BULK_CHUNK = 500
+FACET_SIZE = 50
+_FULL_TEXT = {"type": "text", "analyzer": "standard", "index_options": "offsets"}
+_SEARCHED_FIELDS = ["title^2", "text"]
+MAPPING = {
+    "dynamic": "strict",
+    "properties": {
+        "doc_id": {"type": "keyword"},
+        "url": {"type": "keyword"},
+        "title": _FULL_TEXT,
+        "text": _FULL_TEXT,
+        "summary": {"type": "text", "analyzer": "standard"},
+        "source_id": {"type": "keyword"},
+        "outlet": {"type": "keyword"},
+        "language": {"type": "keyword"},
+        "authors": {"type": "keyword"},
+        "published": {"type": "date"},
+        "fetched_at": {"type": "date"},
+        "image": {"type": "keyword", "index": False, "doc_values": False},
+    },
+}
+INDEX_SETTINGS = {"number_of_shards": 1, "auto_expand_replicas": "0-1"}
+_NEWEST_FIRST = [
+    {"published": {"order": "desc", "missing": "_last"}},
+    {"fetched_at": {"order": "desc"}},
+    {"doc_id": {"order": "asc"}},
+]
+_BEST_FIRST = ["_score", {"doc_id": {"order": "asc"}}]
+_HIGHLIGHT = {
+    "pre_tags": [MARK_START],
+    "post_tags": [MARK_END],
+    "fields": {
+        "title": {"number_of_fragments": 0},
+        "text": {"fragment_size": 200, "number_of_fragments": 3},
+    },
+}
+
+
+class ElasticsearchStore(ArticleStore):
+    """Reads and writes go through the alias `index`; the template covers `index-*`."""
+
+    def __init__(self, client: Elasticsearch, index: str) -> None:
+        self.client = client
+        self.index = index
+        self.url = ", ".join(node.base_url for node in client.transport.node_pool.all())
+        self._ready = False
+        self._setup_lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ElasticsearchStore:
+        password = settings.es_password.get_secret_value() if settings.es_password else None
+        try:
+            client = Elasticsearch(
+                settings.es_url,
+                basic_auth=(settings.es_username, password or "") if settings.es_username else None,
+                ca_certs=str(settings.es_ca_certs) if settings.es_ca_certs else None,
+                request_timeout=30,
+                max_retries=2,
+                retry_on_timeout=True,
+            )
+        except ValueError as error:
+            raise StoreError(f"bad Elasticsearch URL {settings.es_url!r}: {error}") from error
+        return cls(client, settings.es_index)
+
+    @property
+    def versioned_index(self) -> str:
+        return f"{self.index}-v{INDEX_VERSION}"
+
+    def upsert(self, articles: Iterable[Article]) -> int:
+        actions = ({"_op_type": "index", "_id": a.doc_id, "_source": a.to_record()} for a in articles)
+        written, failures, first = 0, 0, ""
+        with self._errors("bulk upsert"):
+            self._ensure_index()
+            results = streaming_bulk(
+                self.client,
+                actions,
+                index=self.index,
+                chunk_size=BULK_CHUNK,
+                max_retries=3,
+                raise_on_error=False,
+            )
+            for ok, item in results:
+                if ok:
+                    written += 1
+                    continue
+                failures += 1
+                if not first:
+                    outcome = item.get("index", item)
+                    first = f"{outcome.get('_id')}: {_reason(outcome.get('error'))}"
+        if failures:
+            raise StoreError(
+                f"Elasticsearch at {self.url} (index {self.index}) rejected {failures} of"
+                f" {written + failures} articles; first: {first}"
+            )
+        return written
+
+    def get(self, doc_id: str) -> Article | None:
+        with self._errors(f"get {doc_id}"):
+            self._ensure_index()
+            try:
+                response = self.client.get(index=self.index, id=doc_id)
+            except NotFoundError as error:
+                if _is_missing_document(error):
+                    return None
+                raise
+        return Article.from_record(response["_source"])
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        options: dict = {}
+        if request.query is not None:
+            options["highlight"] = _HIGHLIGHT
+        if request.facets:
+            options["aggs"] = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in request.facets}
+        with self._errors("search"):
+            self._ensure_index()
+            response = self.client.search(
+                index=self.index,
+                query=_full_query(request.query, request.filters),
+                sort=_BEST_FIRST if request.query is not None else _NEWEST_FIRST,
+                from_=request.offset,
+                size=request.limit,
+                track_total_hits=True,
+                track_scores=True,
+                **options,
+            )
+        hits = [
+            SearchHit(Article.from_record(hit["_source"]), float(hit.get("_score") or 0.0), _highlights(hit))
+            for hit in response["hits"]["hits"]
+        ]
+        facets = {
+            name: [FacetBucket(bucket["key"], bucket["doc_count"]) for bucket in aggregation["buckets"]]
+            for name, aggregation in response.get("aggregations", {}).items()
+        }
+        return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=facets)
+
+    def count(self, filters: SearchFilters = SearchFilters()) -> int:
+        with self._errors("count"):
+            self._ensure_index()
+            return self.client.count(index=self.index, query=_full_query(None, filters))["count"]
+
+    def delete(self, doc_id: str) -> bool:
+        with self._errors(f"delete {doc_id}"):
+            self._ensure_index()
+            try:
+                self.client.delete(index=self.index, id=doc_id)
+            except NotFoundError as error:
+                if _is_missing_document(error):
+                    return False
+                raise
+        return True
+
+    def refresh(self) -> None:
+        with self._errors("refresh"):
+            self._ensure_index()
+            self.client.indices.refresh(index=self.index)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def drop(self) -> None:
+        """Delete the versioned indices, the alias with them, and the template (for test cleanup)."""
+        with self._errors("drop"):
+            indices = self.client.indices
+            found = indices.get(index=f"{self.index}-v*", expand_wildcards="all", ignore_unavailable=True)
+            if found:
+                indices.delete(index=",".join(sorted(found)))
+            if indices.exists_index_template(name=self.index):
+                indices.delete_index_template(name=self.index)
+        self._ready = False
+
+    def _ensure_index(self) -> None:
+        """Put the template and create the versioned index with its alias, once per store."""
+        with self._setup_lock:
+            if self._ready:
+                return
+            self.client.indices.put_index_template(
+                name=self.index,
+                index_patterns=[f"{self.index}-*"],
+                priority=500,
+                template={"settings": INDEX_SETTINGS, "mappings": MAPPING},
+                meta={"description": "Habari articles", "version": INDEX_VERSION},
+            )
+            if not self.client.indices.exists_alias(name=self.index):
+                if self.client.indices.exists(index=self.versioned_index):
+                    self.client.indices.put_alias(index=self.versioned_index, name=self.index)
+                else:
+                    self.client.indices.create(index=self.versioned_index, aliases={self.index: {}})
+            self._ready = True
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except ApiError as error:
+            raise StoreError(
+                f"Elasticsearch at {self.url} (index {self.index}): {action} failed:"
+                f" HTTP {error.meta.status}: {_reason(error.body)}"
+            ) from error
+        except TransportError as error:
+            raise StoreError(
+                f"Elasticsearch at {self.url} (index {self.index}): {action} failed: {error.message}"
+            ) from error
+
+
+def _full_query(node: QueryNode | None, filters: SearchFilters) -> dict:
+    must = [_compile(node)] if node is not None else [{"match_all": {}}]
+    return {"bool": {"must": must, "filter": _filters(filters)}}
+
+
+def _compile(node: QueryNode) -> dict:
+    """The query tree as query DSL; words go in as match text, never as query-string syntax."""
+    if isinstance(node, Term):
+        return {"multi_match": {"query": node.word, "fields": _SEARCHED_FIELDS, "operator": "and"}}
+    if isinstance(node, Phrase):
+        return {"multi_match": {"query": " ".join(node.words), "type": "phrase", "fields": _SEARCHED_FIELDS}}
+    if isinstance(node, And):
+        return {"bool": {"must": [_compile(child) for child in node.children]}}
+    raise TypeError(f"unsupported query node {node!r}")
+
+
+def _filters(filters: SearchFilters) -> list[dict]:
+    clauses: list[dict] = []
+    if filters.source_ids:
+        clauses.append({"terms": {"source_id": list(filters.source_ids)}})
+    if filters.languages:
+        clauses.append({"terms": {"language": list(filters.languages)}})
+    window = {}
+    if filters.published_from:
+        window["gte"] = filters.published_from.isoformat()
+    if filters.published_to:
+        window["lte"] = filters.published_to.isoformat()
+    if window:
+        clauses.append({"range": {"published": window}})
+    return clauses
+
+
+def _highlights(hit: dict) -> dict[str, list[str]]:
+    marked = hit.get("highlight", {})
+    return {field: [render_snippet(fragment) for fragment in fragments] for field, fragments in marked.items()}
+
+
+def _is_missing_document(error: NotFoundError) -> bool:
+    """A 404 for an absent document, as opposed to a missing index."""
+    body = error.body if isinstance(error.body, dict) else {}
+    return body.get("found") is False or body.get("result") == "not_found"
+
+
+def _reason(error: object) -> str:
+    """The most useful line of an Elasticsearch error body."""
+    if isinstance(error, dict):
+        detail = error.get("error", error)
+        if isinstance(detail, dict):
+            cause = detail.get("caused_by", {})
+            reason = f"{detail.get('type', 'error')}: {detail.get('reason', '')}"
+            return f"{reason} ({cause.get('reason')})" if cause.get("reason") else reason
+        return str(detail)
+    return str(error)

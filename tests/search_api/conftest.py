@@ -1,0 +1,84 @@
+"""Fixtures for the search API: a few Swahili and English articles indexed in each backend, and a client.
+
+One article is hostile (script in the title, a javascript: URL) to prove the page escapes feed text.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from habari.settings import Settings
+from search_api import create_app
+from store import Article, ArticleStore
+
+FETCHED = datetime(2026, 3, 7, 6, 0, tzinfo=timezone.utc)
+
+
+BASE = Article(
+    doc_id="base",
+    url="https://www.mwananchi.co.tz/habari/base",
+    title="Habari",
+    text="Maelezo ya jumla.",
+    source_id="mwananchi-rss",
+    outlet="Mwananchi",
+    language="sw",
+    fetched_at=FETCHED,
+    published=datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc),
+)
+
+
+def article(doc_id: str, **fields: Any) -> Article:
+    return replace(BASE, **{"url": f"https://www.mwananchi.co.tz/habari/{doc_id}", **fields, "doc_id": doc_id})
+
+
+MAJI = article(
+    "maji",
+    title="Mradi wa maji Kaole wakamilika",
+    text="Halmashauri ya Wilaya ya Bagamoyo imekamilisha mradi wa maji katika kijiji cha Kaole.\n\n"
+    "Wananchi wamepongeza hatua hiyo.",
+    # 22:30 UTC on 5 March is 01:30 EAT on 6 March: the EAT day differs from the UTC day.
+    published=datetime(2026, 3, 5, 22, 30, tzinfo=timezone.utc),
+    authors=("Asha Mussa",),
+)
+WATER = article(
+    "water",
+    url="https://www.thecitizen.co.tz/tanzania/news/water",
+    title="Bagamoyo council completes water project",
+    text="The Bagamoyo District Council completed a water project in Kaole village.",
+    source_id="thecitizen-rss",
+    outlet="The Citizen",
+    language="en",
+    published=datetime(2026, 3, 5, 8, 0, tzinfo=timezone.utc),
+)
+HOSTILE = article(
+    "hostile",
+    url="javascript:alert(3)",
+    title="<script>alert(1)</script> Bagamoyo roads",
+    text="Council says <img src=x onerror=alert(2)> roads will be repaired in Bagamoyo.",
+    source_id="dailynews-rss",
+    outlet="Daily <b>News</b>",
+    language="en",
+    published=datetime(2026, 3, 1, 10, 0, tzinfo=timezone.utc),
+)
+CORPUS = (MAJI, WATER, HOSTILE)
+
+
+@pytest.fixture
+def filled(store: ArticleStore) -> ArticleStore:
+    store.upsert(CORPUS)
+    store.refresh()
+    return store
+
+
+@pytest.fixture
+def client(store_settings: Settings, filled: ArticleStore) -> TestClient:
+    return TestClient(create_app(store_settings, filled))
+
+
+@pytest.fixture
+def empty_client(store_settings: Settings, store: ArticleStore) -> TestClient:
+    return TestClient(create_app(store_settings, store))

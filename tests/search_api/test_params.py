@@ -1,0 +1,53 @@
+"""Query parameters into a SearchRequest: EAT days to UTC bounds, empty form values, refusals.
+
+Plain unit tests: no store and no HTTP.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from search_api.params import ParameterError, SearchParams, build_request, search_params
+from store.query import Term
+
+EAT = ZoneInfo("Africa/Dar_es_Salaam")
+
+
+def test_dates_are_whole_eat_days_as_utc_bounds():
+    request = build_request(SearchParams(date_from="2026-03-05", date_to="2026-03-06"), EAT)
+    assert request.filters.published_from == datetime(2026, 3, 4, 21, 0, tzinfo=timezone.utc)
+    assert request.filters.published_to == datetime(2026, 3, 6, 20, 59, 59, 999999, tzinfo=timezone.utc)
+
+
+def test_query_filters_and_window_are_carried_over():
+    request = build_request(SearchParams(q="maji", sources=("mwananchi-rss",), languages=("sw",), offset=20), EAT)
+    assert request.query == Term("maji")
+    assert request.filters.source_ids == ("mwananchi-rss",)
+    assert request.filters.languages == ("sw",)
+    assert (request.offset, request.limit) == (20, 20)
+
+
+def test_empty_form_choices_are_dropped_and_repeats_merged():
+    params = search_params(q="", source=["", "mwananchi-rss", "mwananchi-rss"], language=[""], date_from=" ")
+    assert params == SearchParams(sources=("mwananchi-rss",))
+    request = build_request(params, EAT)
+    assert request.query is None and request.filters.languages == () and request.filters.published_from is None
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter", "words"),
+    [
+        (SearchParams(q="x" * 1001), "q", "limit is 1000"),
+        (SearchParams(date_from="2026-3-5"), "from", "YYYY-MM-DD"),
+        (SearchParams(date_to="2026-02-30"), "to", "not a date"),
+        (SearchParams(date_from="2026-03-06", date_to="2026-03-05"), "to", "before 'from'"),
+        (SearchParams(offset=9990, limit=20), "offset", "may not exceed"),
+    ],
+)
+def test_unusable_parameters_are_named(params, parameter, words):
+    with pytest.raises(ParameterError) as raised:
+        build_request(params, EAT)
+    assert raised.value.parameter == parameter
+    assert f"parameter '{parameter}'" in str(raised.value) and words in str(raised.value)

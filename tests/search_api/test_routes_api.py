@@ -1,0 +1,178 @@
+"""The JSON API on both backends: search with highlights, filters, facets and EAT date bounds;
+one article; health; and clear 400/422/404/503 answers.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+
+import pytest
+from fastapi.testclient import TestClient
+
+from habari.settings import Settings
+from search_api import create_app
+from search_api.deps import get_store
+from store import Article, ArticleStore, SearchFilters, SearchRequest, SearchResult, StoreError, open_store
+from tests.search_api.conftest import CORPUS, MAJI, article
+
+
+def ids(body: dict) -> set[str]:
+    return {hit["doc_id"] for hit in body["hits"]}
+
+
+def facet(body: dict, name: str) -> dict[str, int]:
+    return {bucket["value"]: bucket["count"] for bucket in body["facets"][name]}
+
+
+def test_search_finds_swahili_with_marked_highlights(client):
+    body = client.get("/api/search", params={"q": "maji"}).json()
+    assert body["total"] == 1 and (body["offset"], body["limit"]) == (0, 20)
+    [hit] = body["hits"]
+    assert hit["doc_id"] == "maji" and hit["url"] == MAJI.url and hit["outlet"] == "Mwananchi"
+    assert "<mark>maji</mark>" in " ".join(hit["highlights"]["text"]).lower()
+    assert "<mark>maji</mark>" in " ".join(hit["highlights"]["title"]).lower()
+
+
+def test_times_are_utc_and_eat(client):
+    [hit] = client.get("/api/search", params={"q": "Kaole", "language": "sw"}).json()["hits"]
+    assert hit["published"] == "2026-03-05T22:30:00Z"
+    assert hit["published_local"] == "06 Mar 2026, 01:30 EAT"
+
+
+def test_facets_count_the_matches(client):
+    body = client.get("/api/search", params={"q": "Bagamoyo"}).json()
+    assert body["total"] == 3
+    assert facet(body, "language") == {"en": 2, "sw": 1}
+    assert facet(body, "source_id") == {"mwananchi-rss": 1, "thecitizen-rss": 1, "dailynews-rss": 1}
+    assert facet(body, "outlet")["The Citizen"] == 1
+
+
+def test_filters_repeat_and_combine(client):
+    assert ids(client.get("/api/search", params={"q": "Bagamoyo", "language": "sw"}).json()) == {"maji"}
+    both = client.get("/api/search", params=[("source", "thecitizen-rss"), ("source", "dailynews-rss")]).json()
+    assert ids(both) == {"water", "hostile"}
+    assert facet(both, "language") == {"en": 2}
+
+
+def test_no_query_lists_newest_first(client):
+    body = client.get("/api/search").json()
+    assert [hit["doc_id"] for hit in body["hits"]] == ["maji", "water", "hostile"]
+    assert all(hit["highlights"] == {"title": [], "text": []} for hit in body["hits"])
+
+
+def test_paging_windows(client):
+    body = client.get("/api/search", params={"offset": 1, "limit": 1}).json()
+    assert body["total"] == 3 and [hit["doc_id"] for hit in body["hits"]] == ["water"]
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [("2026-03-06", {"maji"}), ("2026-03-05", {"water"}), ("2026-03-01", {"hostile"}), ("2026-03-02", set())],
+)
+def test_dates_are_eat_days(client, day, expected):
+    assert ids(client.get("/api/search", params={"from": day, "to": day}).json()) == expected
+
+
+def test_day_edges_in_eat(client, filled):
+    last_second = article("last", published=datetime(2026, 3, 5, 20, 59, 59, tzinfo=timezone.utc))  # 23:59:59 EAT
+    next_midnight = article("next", published=datetime(2026, 3, 5, 21, 0, tzinfo=timezone.utc))  # 00:00 EAT, 6th
+    filled.upsert([last_second, next_midnight])
+    filled.refresh()
+    assert ids(client.get("/api/search", params={"to": "2026-03-05", "from": "2026-03-05"}).json()) == {"water", "last"}
+    assert ids(client.get("/api/search", params={"from": "2026-03-06"}).json()) == {"maji", "next"}
+
+
+def test_hostile_text_is_escaped_in_snippets(client):
+    [hit] = client.get("/api/search", params={"q": "alert"}).json()["hits"]
+    assert hit["title"] == "<script>alert(1)</script> Bagamoyo roads"  # JSON keeps the data as it is
+    title, text = " ".join(hit["highlights"]["title"]), " ".join(hit["highlights"]["text"])
+    assert "&lt;script&gt;<mark>alert</mark>" in title and "<script" not in title
+    assert "&lt;img" in text and "<img" not in text
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "parameter"),
+    [
+        ({"q": "maji " * 300}, 400, "q"),
+        ({"from": "5/3/2026"}, 400, "from"),
+        ({"from": "2026-03-06", "to": "2026-03-05"}, 400, "to"),
+        ({"offset": 9990, "limit": 20}, 400, "offset"),
+        ({"limit": 0}, 422, "limit"),
+        ({"limit": 1000}, 422, "limit"),
+        ({"offset": "abc"}, 422, "offset"),
+    ],
+)
+def test_bad_parameters_are_named(client, params, status, parameter):
+    response = client.get("/api/search", params=params)
+    assert response.status_code == status
+    body = response.json()
+    assert body["parameter"] == parameter and f"parameter '{parameter}'" in body["detail"]
+
+
+def test_article_is_returned_whole(client):
+    body = client.get("/api/articles/maji").json()
+    assert body["text"] == MAJI.text and body["authors"] == ["Asha Mussa"]
+    assert body["published"] == "2026-03-05T22:30:00Z" and body["fetched_at"] == "2026-03-07T06:00:00Z"
+    assert body["published_local"] == "06 Mar 2026, 01:30 EAT"
+
+
+def test_unknown_article_is_404(client):
+    response = client.get("/api/articles/no-such-id")
+    assert response.status_code == 404 and "no-such-id" in response.json()["detail"]
+
+
+def test_health_reports_backend_count_and_sources(client, store_settings):
+    body = client.get("/api/health").json()
+    assert body["status"] == "ok" and body["store"] == store_settings.store.value
+    assert body["articles"] == len(CORPUS)
+    assert [source["id"] for source in body["sources"]] == [source.id for source in store_settings.config.sources]
+    assert set(body["sources"][0]) == {"id", "outlet", "kind", "url"}
+
+
+class UnreachableStore(ArticleStore):
+    """Every read fails the way a lost Elasticsearch connection does."""
+
+    def upsert(self, articles: Iterable[Article]) -> int:
+        raise StoreError("connection refused")
+
+    def get(self, doc_id: str) -> Article | None:
+        raise StoreError("connection refused")
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        raise StoreError("connection refused")
+
+    def count(self, filters: SearchFilters = SearchFilters()) -> int:
+        raise StoreError("connection refused")
+
+    def delete(self, doc_id: str) -> bool:
+        raise StoreError("connection refused")
+
+    def refresh(self) -> None:
+        raise StoreError("connection refused")
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+@pytest.fixture
+def unreachable(make_settings) -> Iterator[TestClient]:
+    """An app built on a working store, whose store dependency is overridden with a failing one."""
+    settings: Settings = make_settings()
+    with open_store(settings) as working:
+        app = create_app(settings, working)
+        app.dependency_overrides[get_store] = lambda: UnreachableStore()
+        yield TestClient(app)
+
+
+@pytest.mark.parametrize("path", ["/api/search?q=maji", "/api/articles/maji"])
+def test_store_errors_are_503_without_traceback(unreachable, path):
+    response = unreachable.get(path)
+    assert response.status_code == 503
+    assert response.json() == {"detail": "The article store is not available right now: connection refused", "parameter": None}
+
+
+def test_health_says_when_the_store_is_unavailable(unreachable):
+    response = unreachable.get("/api/health")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable" and body["articles"] is None and "connection refused" in body["detail"]

@@ -1,0 +1,114 @@
+"""Elasticsearch-only behaviour: the alias and versioned index, the strict template, error reporting.
+
+Everything the two backends share is in test_contract.py; this holds what only Elasticsearch has.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import pytest
+
+from habari.settings import StoreBackend
+from store import Article, StoreError
+from store.elasticsearch import ElasticsearchStore
+
+NOW = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+
+
+def article(doc_id: str) -> Article:
+    return Article(
+        doc_id=doc_id,
+        url=f"https://news.example.tz/{doc_id}",
+        title="Baraza la Madiwani Bagamoyo",
+        text="Madiwani walijadili bajeti.",
+        source_id="mwananchi-rss",
+        outlet="Mwananchi",
+        language="sw",
+        fetched_at=NOW,
+    )
+
+
+@dataclass(frozen=True)
+class ArticleWithExtraField(Article):
+    """An article as a newer model might write it: one field the mapping does not know."""
+
+    def to_record(self) -> dict:
+        return {**super().to_record(), "sentiment": "positive"}
+
+
+@pytest.fixture
+def es_store(es_url, make_settings):
+    index = f"test-{uuid.uuid4().hex[:12]}"
+    settings = make_settings(store=StoreBackend.elasticsearch, es_url=es_url, es_index=index)
+    store = ElasticsearchStore.from_settings(settings)
+    yield store
+    store.drop()
+    store.close()
+
+
+@pytest.mark.elasticsearch
+def test_reads_and_writes_go_through_an_alias_to_the_versioned_index(es_store):
+    es_store.upsert([article("a")])
+    es_store.refresh()
+    aliases = es_store.client.indices.get_alias(name=es_store.index)
+    assert set(aliases) == {f"{es_store.index}-v1"}
+    assert es_store.client.count(index=f"{es_store.index}-v1", query={"match_all": {}})["count"] == 1
+
+
+@pytest.mark.elasticsearch
+def test_the_index_template_holds_a_strict_mapping(es_store):
+    es_store.refresh()
+    (template,) = es_store.client.indices.get_index_template(name=es_store.index)["index_templates"]
+    assert template["index_template"]["index_patterns"] == [f"{es_store.index}-*"]
+    mapping = es_store.client.indices.get_mapping(index=es_store.index)[f"{es_store.index}-v1"]["mappings"]
+    assert mapping["dynamic"] == "strict"
+    assert mapping["properties"]["doc_id"]["type"] == "keyword"
+    assert mapping["properties"]["published"]["type"] == "date"
+
+
+@pytest.mark.elasticsearch
+def test_an_unknown_field_is_rejected_naming_the_document(es_store):
+    good, bad = article("good"), ArticleWithExtraField(**vars(article("bad")))
+    with pytest.raises(StoreError) as raised:
+        es_store.upsert([good, bad])
+    assert "1 of 2" in str(raised.value)
+    assert "bad: strict_dynamic_mapping_exception" in str(raised.value)
+    assert "sentiment" in str(raised.value)
+    es_store.refresh()
+    assert es_store.count() == 1
+
+
+@pytest.mark.elasticsearch
+def test_a_second_store_on_the_same_index_reuses_it(es_store):
+    es_store.upsert([article("a")])
+    es_store.refresh()
+    again = ElasticsearchStore(es_store.client, es_store.index)
+    assert again.count() == 1
+    assert again.get("a") == article("a")
+
+
+@pytest.mark.elasticsearch
+def test_a_vanished_index_is_an_error_not_a_missing_article(es_store):
+    es_store.upsert([article("a")])
+    es_store.client.indices.delete(index=f"{es_store.index}-v1")
+    with pytest.raises(StoreError, match="index_not_found_exception"):
+        es_store.get("a")
+
+
+@pytest.mark.elasticsearch
+def test_drop_removes_index_alias_and_template(es_store):
+    es_store.upsert([article("a")])
+    es_store.drop()
+    indices = es_store.client.indices
+    assert not indices.exists(index=f"{es_store.index}-v1")
+    assert not indices.exists_alias(name=es_store.index)
+    assert not indices.exists_index_template(name=es_store.index)
+
+
+def test_an_unreachable_node_is_a_store_error_naming_the_url(make_settings):
+    settings = make_settings(store=StoreBackend.elasticsearch, es_url="http://127.0.0.1:9", es_index="gone")
+    with ElasticsearchStore.from_settings(settings) as store:
+        with pytest.raises(StoreError, match=r"http://127\.0\.0\.1:9 \(index gone\): count failed"):
+            store.count()
