@@ -39,10 +39,9 @@ class FeedSpider(scrapy.Spider):
         source: Source = response.meta["source"]
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         feed = feedparser.parse(response.body, response_headers={"content-type": content_type})
-        if feed.bozo and not feed.entries:
-            source_stats.record_error(
-                self.crawler.stats, source.id, f"feed {response.url} is not valid RSS/Atom: {feed.bozo_exception}"
-            )
+        if not feed.entries and (feed.bozo or not feed.version):
+            problem = feed.get("bozo_exception") or "no RSS or Atom document found"
+            source_stats.record_error(self.crawler.stats, source.id, f"feed {response.url} is not valid RSS/Atom: {problem}")
             return
         source_stats.record_feed_entries(self.crawler.stats, source.id, len(feed.entries))
         for entry in feed.entries:

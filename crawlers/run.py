@@ -14,7 +14,7 @@ from scrapy.crawler import AsyncCrawlerProcess
 
 from crawlers.feed_spider import FeedSpider
 from crawlers.scrapy_settings import POLITE, CrawlLimits, scrapy_settings
-from crawlers.source_stats import SourceOutcome, failed_outcomes, outcomes_from_stats
+from crawlers.source_stats import NOT_FETCHED, SourceOutcome, failed_outcomes, outcomes_from_stats
 from habari.config import Source, SourceKind
 from habari.settings import Settings
 
@@ -69,8 +69,8 @@ def _child_main(settings: Settings, sources: Sequence[Source], limits: CrawlLimi
     try:
         outcomes = _crawl_here(settings, sources, limits)
     except Exception as error:
-        logging.getLogger("habari.crawl").exception("the crawl failed")
-        outcomes = failed_outcomes((s.id for s in sources), f"the crawl failed: {error}")
+        logger.exception("the crawl failed")
+        outcomes = failed_outcomes((s.id for s in sources), _crawl_failed(error))
     sender.send(outcomes)
     sender.close()
 
@@ -80,9 +80,14 @@ def _crawl_here(settings: Settings, sources: Sequence[Source], limits: CrawlLimi
     crawler = process.create_crawler(FeedSpider)
     task = process.crawl(crawler, sources=sources)
     process.start()
-    outcomes = outcomes_from_stats(crawler.stats.get_stats(), (s.id for s in sources))
     failure = task.exception() if task.done() and not task.cancelled() else None
+    outcomes = outcomes_from_stats(crawler.stats.get_stats(), (s.id for s in sources))
     if failure is None:
         return outcomes
-    return [outcome if outcome.error else replace(outcome, ok=False, error=f"the crawl failed: {failure}")
-            for outcome in outcomes]
+    logger.error("the crawl failed", exc_info=failure)
+    message = _crawl_failed(failure)
+    return [replace(o, ok=False, error=message) if o.error in (None, NOT_FETCHED) else o for o in outcomes]
+
+
+def _crawl_failed(error: BaseException) -> str:
+    return f"the crawl failed: {type(error).__name__}: {error}"

@@ -60,6 +60,7 @@ def scrapy_settings(settings: Settings, limits: CrawlLimits = POLITE) -> dict[st
         "RETRY_TIMES": limits.retry_times,
         "CLOSESPIDER_TIMEOUT": limits.time_limit_seconds,
         "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,  # Scrapy 2.19's code-executing HTTP console: never in Habari
         "LOG_LEVEL": settings.log_level,
         "ITEM_PIPELINES": {"crawlers.index_pipeline.IndexPipeline": 300},
         HABARI_SETTINGS: settings,

@@ -15,6 +15,7 @@ PAGES_FETCHED = "pages_fetched"
 ARTICLES_INDEXED = "articles_indexed"
 REJECTED = "rejected/"
 ERROR = "error"
+NOT_FETCHED = "the feed was not fetched before the crawl ended"
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def outcomes_from_stats(stats: Mapping[str, Any], source_ids: Iterable[str]) -> 
         mine = {key.removeprefix(prefix): value for key, value in stats.items() if key.startswith(prefix)}
         error = mine.get(ERROR)
         if error is None and FEED_ENTRIES not in mine:
-            error = "the feed was not fetched before the crawl ended"
+            error = NOT_FETCHED
         outcomes.append(SourceOutcome(
             source_id=source_id,
             ok=error is None,

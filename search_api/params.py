@@ -78,7 +78,7 @@ def build_request(params: SearchParams, zone: ZoneInfo) -> SearchRequest:
         source_ids=params.sources,
         languages=params.languages,
         published_from=_day_start(first, zone) if first else None,
-        published_to=_day_start(last + timedelta(days=1), zone) - timedelta(microseconds=1) if last else None,
+        published_before=_day_start(last + timedelta(days=1), zone) if last else None,
     )
     return SearchRequest(query=query, filters=filters, offset=params.offset, limit=params.limit)
 

@@ -16,8 +16,9 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC_DIR = PACKAGE_DIR / "static"
 LANGUAGE_NAMES = {"sw": "Kiswahili", "en": "English", "mixed": "Mchanganyiko / Mixed"}
 PAGE_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    "Content-Security-Policy": "; ".join(
+        ("default-src 'none'", "style-src 'self'", "img-src 'self'", "form-action 'self'", "base-uri 'none'",
+         "frame-ancestors 'none'")
     ),
     "X-Content-Type-Options": "nosniff",
 }

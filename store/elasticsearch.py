@@ -257,8 +257,8 @@ def _filters(filters: SearchFilters) -> list[dict]:
     window = {}
     if filters.published_from:
         window["gte"] = filters.published_from.isoformat()
-    if filters.published_to:
-        window["lte"] = filters.published_to.isoformat()
+    if filters.published_before:
+        window["lt"] = filters.published_before.isoformat()
     if window:
         clauses.append({"range": {"published": window}})
     return clauses

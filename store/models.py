@@ -49,12 +49,12 @@ class Article:
 
 @dataclass(frozen=True)
 class SearchFilters:
-    """Exact filters applied on top of the query; empty tuples mean 'any'."""
+    """Exact filters on top of the query; empty tuples mean any. published_from <= published < published_before."""
 
     source_ids: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     published_from: datetime | None = None
-    published_to: datetime | None = None
+    published_before: datetime | None = None
 
 
 @dataclass(frozen=True)

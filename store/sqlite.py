@@ -183,9 +183,9 @@ def _filter_sql(filters: SearchFilters) -> tuple[list[str], list]:
     if filters.published_from:
         where.append("published_ts >= ?")
         params.append(filters.published_from.timestamp())
-    if filters.published_to:
-        where.append("published_ts <= ?")
-        params.append(filters.published_to.timestamp())
+    if filters.published_before:
+        where.append("published_ts < ?")
+        params.append(filters.published_before.timestamp())
     return where, params
 
 

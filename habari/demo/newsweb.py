@@ -258,7 +258,7 @@ class NewsWeb:
         for index, site in enumerate(self.sites):
             port = self.first_port + index if self.first_port else 0
             server = _SiteServer(LiveSite(site), self.host, port, self.routes)
-            thread = threading.Thread(target=server.serve_forever, name=f"newsweb-{site.id}", daemon=True)
+            thread = threading.Thread(target=server.serve_forever, args=(0.05,), name=f"newsweb-{site.id}", daemon=True)
             thread.start()
             self._servers[site.id] = server
             self._threads.append(thread)

@@ -19,13 +19,17 @@ def test_local_time_is_eat():
     assert local_time(None, EAT) is None
 
 
-@pytest.mark.parametrize("url", ["https://www.mwananchi.co.tz/habari/1", "http://dailynews.co.tz/a?b=c", "HTTPS://x.tz/"])
+@pytest.mark.parametrize(
+    "url", ["https://www.mwananchi.co.tz/habari/1", "http://dailynews.co.tz/a?b=c", "HTTPS://x.tz/"]
+)
 def test_http_urls_are_links(url):
     assert safe_link(url) == url
 
 
 @pytest.mark.parametrize(
-    "url", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<b>x</b>", "/relative", "//host/x", "https:///x", "http://[::1"]
+    "url",
+    ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<b>x</b>", "/relative", "//host/x", "https:///x",
+     "http://[::1"],
 )
 def test_other_urls_are_not_links(url):
     assert safe_link(url) is None

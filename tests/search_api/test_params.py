@@ -18,7 +18,7 @@ EAT = ZoneInfo("Africa/Dar_es_Salaam")
 def test_dates_are_whole_eat_days_as_utc_bounds():
     request = build_request(SearchParams(date_from="2026-03-05", date_to="2026-03-06"), EAT)
     assert request.filters.published_from == datetime(2026, 3, 4, 21, 0, tzinfo=timezone.utc)
-    assert request.filters.published_to == datetime(2026, 3, 6, 20, 59, 59, 999999, tzinfo=timezone.utc)
+    assert request.filters.published_before == datetime(2026, 3, 6, 21, 0, tzinfo=timezone.utc)
 
 
 def test_query_filters_and_window_are_carried_over():

@@ -168,7 +168,10 @@ def unreachable(make_settings) -> Iterator[TestClient]:
 def test_store_errors_are_503_without_traceback(unreachable, path):
     response = unreachable.get(path)
     assert response.status_code == 503
-    assert response.json() == {"detail": "The article store is not available right now: connection refused", "parameter": None}
+    assert response.json() == {
+        "detail": "The article store is not available right now: connection refused",
+        "parameter": None,
+    }
 
 
 def test_health_says_when_the_store_is_unavailable(unreachable):

@@ -35,7 +35,7 @@ def test_facets_are_links_with_counts_that_filter(client):
     filtered = client.get(swahili).text
     assert "1–1 of 1 article" in filtered and MAJI.title in filtered and WATER.title not in filtered
     assert 'class="active"' in filtered
-    [remove] = [href for href in hrefs(filtered) if href.startswith("/?") and "q=Bagamoyo" in href and "language" not in href]
+    [remove] = [href for href in hrefs(filtered) if "q=Bagamoyo" in href and "language" not in href]
     assert "3 articles" in client.get(remove).text
 
 
@@ -59,7 +59,7 @@ def test_paging_links_keep_the_search(client):
 def test_feed_text_is_escaped_and_bad_urls_are_not_links(client):
     html = client.get("/", params={"q": "Bagamoyo"}).text
     assert "<script>alert(1)</script>" not in html and "<script" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html or "&lt;script&gt;<mark>" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; <mark>Bagamoyo</mark>" in html
     assert "<img" not in html and "<b>News</b>" not in html and "Daily &lt;b&gt;News&lt;/b&gt;" in html
     assert not any(href.lower().startswith("javascript:") for href in hrefs(html))
     snippet = client.get("/", params={"q": "alert"}).text

@@ -145,8 +145,10 @@ def test_no_query_lists_newest_first_with_undated_last(filled):
 def test_filters_by_source_language_and_date(filled):
     assert search(filled, filters=SearchFilters(source_ids=("thecitizen-rss",))).total == 2
     assert search(filled, filters=SearchFilters(languages=("sw",))).total == 2
-    recent = SearchFilters(published_from=NOW - timedelta(days=5), published_to=NOW)
+    recent = SearchFilters(published_from=NOW - timedelta(days=5), published_before=NOW)
     assert {h.article.doc_id for h in search(filled, filters=recent).hits} == {"maji", "roads"}
+    edges = SearchFilters(published_from=CORPUS[1].published, published_before=CORPUS[0].published)
+    assert [h.article.doc_id for h in search(filled, filters=edges).hits] == ["roads"]
     assert filled.count(SearchFilters(languages=("en",), source_ids=("thecitizen-rss",))) == 2
     assert filled.count(SearchFilters(languages=("fr",))) == 0
 

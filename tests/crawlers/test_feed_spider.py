@@ -1,0 +1,40 @@
+"""The feed spider's pure parts: what a feed entry becomes, and how a failed request is described."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import feedparser
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawlers.feed_spider import describe_failure, feed_entry
+
+FEED = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Mwangaza</title>
+<item><title>Maji &amp; usafi &lt;Kaole&gt;</title><link>http://example.test/a</link>
+<pubDate>Tue, 03 Jun 2025 10:00:00 +0300</pubDate><dc:creator>Rehema Mfaume</dc:creator>
+<description>&lt;p&gt;Mradi wa &lt;b&gt;maji&lt;/b&gt; &amp;amp; usafi&lt;/p&gt;</description></item>
+<item><title>No date</title><link>http://example.test/b</link></item>
+</channel></rss>"""
+
+
+def test_feed_entry_keeps_title_utc_date_plain_summary_and_authors():
+    dated, undated = (feed_entry(entry) for entry in feedparser.parse(FEED).entries)
+
+    assert dated.title == "Maji & usafi <Kaole>"
+    assert dated.published == datetime(2025, 6, 3, 7, 0, tzinfo=timezone.utc)
+    assert dated.summary == "Mradi wa maji & usafi"
+    assert dated.authors == ("Rehema Mfaume",)
+    assert (undated.published, undated.summary, undated.authors) == (None, "", ())
+
+
+def test_failures_are_described_briefly():
+    request = Request("http://example.test/rss.xml")
+    not_found = Failure(HttpError(Response(request.url, status=404, request=request)))
+
+    assert describe_failure(not_found) == "HTTP 404"
+    assert describe_failure(Failure(IgnoreRequest("Forbidden by robots.txt"))) == "Forbidden by robots.txt"
+    assert describe_failure(Failure(TimeoutError())) == "TimeoutError"
