@@ -41,7 +41,8 @@ class FeedSpider(scrapy.Spider):
         feed = feedparser.parse(response.body, response_headers={"content-type": content_type})
         if not feed.entries and (feed.bozo or not feed.version):
             problem = feed.get("bozo_exception") or "no RSS or Atom document found"
-            source_stats.record_error(self.crawler.stats, source.id, f"feed {response.url} is not valid RSS/Atom: {problem}")
+            message = f"feed {response.url} is not valid RSS/Atom: {problem}"
+            source_stats.record_error(self.crawler.stats, source.id, message)
             return
         source_stats.record_feed_entries(self.crawler.stats, source.id, len(feed.entries))
         for entry in feed.entries:

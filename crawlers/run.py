@@ -13,7 +13,7 @@ from multiprocessing.connection import Connection
 from scrapy.crawler import AsyncCrawlerProcess
 
 from crawlers.feed_spider import FeedSpider
-from crawlers.scrapy_settings import POLITE, CrawlLimits, scrapy_settings
+from crawlers.scrapy_settings import LOCAL_WEB, POLITE, CrawlLimits, scrapy_settings
 from crawlers.source_stats import NOT_FETCHED, SourceOutcome, failed_outcomes, outcomes_from_stats
 from habari.config import Source, SourceKind
 from habari.settings import Settings
@@ -24,9 +24,13 @@ SUPPORTED_KINDS = frozenset({SourceKind.rss})
 
 
 def crawl(
-    settings: Settings, source_ids: Iterable[str] | None = None, limits: CrawlLimits = POLITE
+    settings: Settings, source_ids: Iterable[str] | None = None, limits: CrawlLimits | None = None
 ) -> list[SourceOutcome]:
-    """Crawl the given sources (default: every enabled one); every source gets an outcome, logged."""
+    """Crawl the given sources (default: every enabled one); every source gets an outcome, logged.
+
+    Limits default to POLITE, or LOCAL_WEB when settings say every source is on this machine.
+    """
+    limits = limits or (LOCAL_WEB if settings.local_web else POLITE)
     sources = _select(settings, source_ids)
     outcomes = {
         source.id: SourceOutcome(source.id, ok=False, error=f"kind '{source.kind.value}' is not supported yet")

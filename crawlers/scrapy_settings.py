@@ -11,6 +11,7 @@ from habari.settings import Settings
 
 HABARI_SETTINGS = "HABARI_SETTINGS"  # the Scrapy setting holding Habari's own Settings object
 INDEX_BATCH_SIZE = "HABARI_INDEX_BATCH_SIZE"
+NON_WEB_SCHEMES = ("file", "data", "ftp", "s3")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ def scrapy_settings(settings: Settings, limits: CrawlLimits = POLITE) -> dict[st
         "BOT_NAME": "habari",
         "USER_AGENT": settings.user_agent,
         "ROBOTSTXT_OBEY": True,
+        "DOWNLOAD_HANDLERS": {scheme: None for scheme in NON_WEB_SCHEMES},  # a feed cannot point at file:///
         "COOKIES_ENABLED": False,
         "AUTOTHROTTLE_ENABLED": True,
         "AUTOTHROTTLE_START_DELAY": limits.autothrottle_start_delay,
@@ -61,8 +63,14 @@ def scrapy_settings(settings: Settings, limits: CrawlLimits = POLITE) -> dict[st
         "CLOSESPIDER_TIMEOUT": limits.time_limit_seconds,
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,  # Scrapy 2.19's code-executing HTTP console: never in Habari
-        "LOG_LEVEL": settings.log_level,
+        "LOG_LEVEL": _scrapy_log_level(settings.log_level),
         "ITEM_PIPELINES": {"crawlers.index_pipeline.IndexPipeline": 300},
         HABARI_SETTINGS: settings,
         INDEX_BATCH_SIZE: limits.index_batch_size,
     }
+
+
+def _scrapy_log_level(habari_level: str) -> str:
+    """Scrapy's chatty INFO lines (settings, middlewares, stats dump) only when Habari logs at DEBUG."""
+    level = habari_level.upper()
+    return level if level in ("DEBUG", "WARNING", "ERROR", "CRITICAL") else "WARNING"

@@ -4,14 +4,14 @@ The identifier is built once by the caller and passed in; no module-level state.
 """
 from __future__ import annotations
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
 KNOWN_LANGUAGES = ("sw", "en")
 
 
 class LanguageDetector:
     def __init__(self) -> None:
-        self._identifier = LanguageIdentifier.from_modelpath(MODEL_FILE, norm_probs=True)
+        self._identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
 
     def detect(self, text: str) -> str:
         """'sw', 'en' or 'other'."""

@@ -21,7 +21,7 @@ class FeedEntry:
 @dataclass(frozen=True)
 class FetchedPage:
     url: str
-    body: bytes
+    body: bytes = field(repr=False)
     fetched_at: datetime
     source_id: str
     outlet: str

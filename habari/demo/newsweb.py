@@ -44,7 +44,7 @@ class NewsArticle:
 
 @dataclass(frozen=True)
 class NewsSite:
-    """One outlet of the fake web; `id` names it in URLs maps and in Habari source ids."""
+    """One outlet of the fake web; `id` keys it in `NewsWeb.urls` and names its Habari source."""
 
     id: str
     name: str
@@ -126,7 +126,7 @@ def rss_feed(site: LiveSite, request: Request) -> Response:
         item = ElementTree.SubElement(channel, "item")
         link = f"{request.base_url}/articles/{article.slug}"
         for tag, text in (("title", article.title), ("link", link), ("guid", link),
-                          ("pubDate", format_datetime(article.published, usegmt=True)),
+                          ("pubDate", format_datetime(article.published.astimezone(timezone.utc), usegmt=True)),
                           ("author", article.author),
                           ("description", article.paragraphs[0] if article.paragraphs else "")):
             ElementTree.SubElement(item, tag).text = text

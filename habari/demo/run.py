@@ -38,6 +38,7 @@ def run_demo(settings: Settings) -> None:
             HABARI_CONFIG_DIR=str(demo_dir / "config"),
             HABARI_DATA_DIR=str(demo_dir),
             HABARI_ES_INDEX=f"{settings.es_index}-demo",
+            HABARI_LOCAL_WEB="true",
         )
         for site_id, url in urls.items():
             log.info("demo site %s at %s", site_id, url)

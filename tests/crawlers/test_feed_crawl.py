@@ -26,7 +26,9 @@ def _search(store: ArticleStore, text: str):
 def test_feed_articles_are_indexed_and_found_with_highlights(store_settings, store, news_sources):
     outcomes = crawl(_with_sources(store_settings, news_sources), limits=LOCAL_WEB)
 
-    assert [(o.source_id, o.ok, o.articles_indexed) for o in outcomes] == [("sauti-rss", True, 2), ("herald-rss", True, 2)]
+    assert [(o.source_id, o.ok, o.articles_indexed) for o in outcomes] == [
+        ("sauti-rss", True, 2), ("herald-rss", True, 2),
+    ]
     swahili = _search(store, "kisima Dunda")
     assert swahili.total == 1
     hit = swahili.hits[0]
