@@ -81,6 +81,9 @@ def _child_main(settings: Settings, sources: Sequence[Source], limits: CrawlLimi
 
 def _crawl_here(settings: Settings, sources: Sequence[Source], limits: CrawlLimits) -> list[SourceOutcome]:
     process = AsyncCrawlerProcess(scrapy_settings(settings, limits))
+    # An unreachable host's robots.txt is logged with a full traceback; the feed's own failure
+    # is reported in the source's outcome instead, in one line.
+    logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
     crawler = process.create_crawler(FeedSpider)
     task = process.crawl(crawler, sources=sources)
     process.start()

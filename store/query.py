@@ -52,13 +52,3 @@ def parse_query(text: str) -> QueryNode | None:
         return None
     return nodes[0] if len(nodes) == 1 else And(tuple(nodes))
 
-
-def query_words(node: QueryNode | None) -> list[str]:
-    """Every word in the tree, in order (for highlighting and explanations)."""
-    if node is None:
-        return []
-    if isinstance(node, Term):
-        return [node.word]
-    if isinstance(node, Phrase):
-        return list(node.words)
-    return [word for child in node.children for word in query_words(child)]

@@ -8,7 +8,8 @@ import sys
 from datetime import datetime, timezone
 
 from habari.settings import REPO_ROOT
-from store import Article, open_store
+from store import open_store
+from tests.builders import make_article
 
 
 def habari(*arguments: str, **environment: str) -> subprocess.CompletedProcess:
@@ -56,15 +57,11 @@ def test_search_prints_matching_articles_with_the_match_marked(make_settings, tm
     with open_store(settings) as store:
         store.upsert(
             [
-                Article(
-                    doc_id="a1",
+                make_article(
+                    "a1",
                     url="https://mwananchi.example/a1",
                     title="Mradi wa maji Kaole <b>",
                     text="Halmashauri ya Wilaya ya Bagamoyo imezindua mradi wa maji Kaole.",
-                    source_id="mwananchi-rss",
-                    outlet="Mwananchi",
-                    language="sw",
-                    fetched_at=datetime(2026, 11, 1, tzinfo=timezone.utc),
                     published=datetime(2026, 11, 1, tzinfo=timezone.utc),
                 )
             ]

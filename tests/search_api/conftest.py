@@ -4,7 +4,6 @@ One article is hostile (script in the title, a javascript: URL) to prove the pag
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -14,25 +13,19 @@ from fastapi.testclient import TestClient
 from habari.settings import Settings
 from search_api import create_app
 from store import Article, ArticleStore
+from tests.builders import make_article
 
 FETCHED = datetime(2026, 3, 7, 6, 0, tzinfo=timezone.utc)
 
 
-BASE = Article(
-    doc_id="base",
-    url="https://www.mwananchi.co.tz/habari/base",
-    title="Habari",
-    text="Maelezo ya jumla.",
-    source_id="mwananchi-rss",
-    outlet="Mwananchi",
-    language="sw",
-    fetched_at=FETCHED,
-    published=datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc),
-)
-
-
 def article(doc_id: str, **fields: Any) -> Article:
-    return replace(BASE, **{"url": f"https://www.mwananchi.co.tz/habari/{doc_id}", **fields, "doc_id": doc_id})
+    defaults = dict(
+        url=f"https://www.mwananchi.co.tz/habari/{doc_id}",
+        title="Habari",
+        fetched_at=FETCHED,
+        published=datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc),
+    )
+    return make_article(doc_id, **{**defaults, **fields})
 
 
 MAJI = article(

@@ -5,29 +5,18 @@ A store feature is done when this suite passes on SQLite and on a real Elasticse
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
 from store import Article, SearchFilters, SearchRequest
 from store.query import parse_query
-
-NOW = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+from tests.builders import FETCHED_AT as NOW
+from tests.builders import make_article
 
 
 def article(doc_id: str, **fields) -> Article:
-    values = dict(
-        url=f"https://news.example.tz/{doc_id}",
-        title=f"Habari {doc_id}",
-        text="Maelezo ya jumla.",
-        source_id="mwananchi-rss",
-        outlet="Mwananchi",
-        language="sw",
-        fetched_at=NOW,
-        published=NOW - timedelta(hours=1),
-    )
-    values.update(fields)
-    return Article(doc_id=doc_id, **values)
+    return make_article(doc_id, **{"published": NOW - timedelta(hours=1), **fields})
 
 
 CORPUS = [

@@ -6,28 +6,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 import pytest
 
 from habari.settings import StoreBackend
 from store import Article, StoreError
 from store.elasticsearch import ElasticsearchStore
+from tests.builders import make_article
 
-NOW = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
 
 
 def article(doc_id: str) -> Article:
-    return Article(
-        doc_id=doc_id,
-        url=f"https://news.example.tz/{doc_id}",
-        title="Baraza la Madiwani Bagamoyo",
-        text="Madiwani walijadili bajeti.",
-        source_id="mwananchi-rss",
-        outlet="Mwananchi",
-        language="sw",
-        fetched_at=NOW,
-    )
+    return make_article(doc_id, title="Baraza la Madiwani Bagamoyo", text="Madiwani walijadili bajeti.")
 
 
 @dataclass(frozen=True)
