@@ -6,43 +6,58 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from multiprocessing.connection import Connection
+from urllib.parse import urlsplit
 
 from scrapy.crawler import AsyncCrawlerProcess
 
-from crawlers.feed_spider import FeedSpider
+from crawlers.progress import PROGRESS_PIPE, CrawlProgress, ProgressPipe
 from crawlers.scrapy_settings import LOCAL_WEB, POLITE, CrawlLimits, scrapy_settings
-from crawlers.source_stats import NOT_FETCHED, SourceOutcome, failed_outcomes, outcomes_from_stats
-from habari.config import Source, SourceKind
+from crawlers.source_stats import (
+    NOT_FETCHED,
+    SourceOutcome,
+    failed_outcomes,
+    outcomes_from_stats,
+)
+from crawlers.spider import NewsSpider
+from habari.config import Language, OutletType, Source, SourceKind
 from habari.settings import Settings
+from store import StoreError, open_store
 
 logger = logging.getLogger("habari.crawl")
 
-SUPPORTED_KINDS = frozenset({SourceKind.rss})
+ProgressCallback = Callable[[CrawlProgress], None]
+SUBMITTED = "submitted"  # the source id of pages the officer submits one by one
 
 
 def crawl(
-    settings: Settings, source_ids: Iterable[str] | None = None, limits: CrawlLimits | None = None
+    settings: Settings,
+    source_ids: Iterable[str] | None = None,
+    limits: CrawlLimits | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> list[SourceOutcome]:
-    """Crawl the given sources (default: every enabled one); every source gets an outcome, logged.
-
-    Limits default to POLITE, or LOCAL_WEB when settings say every source is on this machine.
-    """
-    limits = limits or (LOCAL_WEB if settings.local_web else POLITE)
+    """Crawl the given sources (default: every enabled one); every source gets an outcome, logged
+    and kept in the store's source history. Limits default to POLITE, or LOCAL_WEB when settings
+    say every source is on this machine; `on_progress` receives running totals every second."""
     sources = _select(settings, source_ids)
-    outcomes = {
-        source.id: SourceOutcome(source.id, ok=False, error=f"kind '{source.kind.value}' is not supported yet")
-        for source in sources if source.kind not in SUPPORTED_KINDS
-    }
-    runnable = [source for source in sources if source.kind in SUPPORTED_KINDS]
-    if runnable:
-        outcomes.update((outcome.source_id, outcome) for outcome in _run_in_child(settings, runnable, limits))
-    ordered = [outcomes[source.id] for source in sources]
-    for outcome in ordered:
-        logger.log(logging.INFO if outcome.ok else logging.WARNING, "source %s", outcome.describe())
-    return ordered
+    started_at = datetime.now(timezone.utc)
+    outcomes = _run_in_child(settings, sources, limits, refetch=False, on_progress=on_progress)
+    _record_runs(settings, outcomes, started_at)
+    return outcomes
+
+
+def submit_url(settings: Settings, url: str, limits: CrawlLimits | None = None) -> SourceOutcome:
+    """Fetch and index one page now, even if it was fetched before (`habari add-url`)."""
+    host = urlsplit(url).hostname or url
+    source = Source(
+        id=SUBMITTED, outlet=host, outlet_type=OutletType.online, kind=SourceKind.page, url=url,
+        language=Language.mixed,
+    )
+    (outcome,) = _run_in_child(settings, [source], limits, refetch=True)
+    return outcome
 
 
 def _select(settings: Settings, source_ids: Iterable[str] | None) -> list[Source]:
@@ -51,44 +66,88 @@ def _select(settings: Settings, source_ids: Iterable[str] | None) -> list[Source
     return [settings.config.source(source_id) for source_id in source_ids]
 
 
-def _run_in_child(settings: Settings, sources: Sequence[Source], limits: CrawlLimits) -> list[SourceOutcome]:
+def _record_runs(settings: Settings, outcomes: Sequence[SourceOutcome], started_at: datetime) -> None:
+    finished_at = datetime.now(timezone.utc)
+    try:
+        with open_store(settings) as store:
+            for outcome in outcomes:
+                store.record_source_run(outcome.as_run(started_at, finished_at))
+    except StoreError as error:
+        logger.error("the crawl's outcomes could not be kept in the store: %s", error)
+
+
+@dataclass(frozen=True)
+class CrawlJob:
+    """One crawl as the child process receives it."""
+
+    settings: Settings
+    sources: tuple[Source, ...]
+    limits: CrawlLimits
+    refetch: bool
+
+
+def _run_in_child(
+    settings: Settings,
+    sources: Sequence[Source],
+    limits: CrawlLimits | None,
+    refetch: bool,
+    on_progress: ProgressCallback | None = None,
+) -> list[SourceOutcome]:
+    """Run the spider in a fresh process; log and return one outcome per source, in order."""
+    limits = limits or (LOCAL_WEB if settings.local_web else POLITE)
+    job = CrawlJob(settings, tuple(sources), limits, refetch)
+    outcomes = _child_outcomes(job, on_progress) if sources else []
+    for outcome in outcomes:
+        logger.log(logging.INFO if outcome.ok else logging.WARNING, "source %s", outcome.describe())
+    return outcomes
+
+
+def _child_outcomes(job: CrawlJob, on_progress: ProgressCallback | None) -> list[SourceOutcome]:
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child_main, args=(settings, sources, limits, sender), name="habari-crawl")
+    child = context.Process(target=_child_main, args=(job, sender), name="habari-crawl")
     child.start()
     sender.close()  # the child holds the only sending end, so its death ends recv() with EOFError
+    outcomes = None
     try:
-        outcomes = receiver.recv()
+        while outcomes is None:
+            kind, payload = receiver.recv()
+            if kind == "progress" and on_progress is not None:
+                on_progress(payload)
+            elif kind == "done":
+                outcomes = payload
     except EOFError:
-        outcomes = None
+        pass
     finally:
         receiver.close()
         child.join()
     if outcomes is None:
-        return failed_outcomes((s.id for s in sources), f"the crawl process died (exit code {child.exitcode})")
+        return failed_outcomes((s.id for s in job.sources), f"the crawl process died (exit code {child.exitcode})")
     return outcomes
 
 
-def _child_main(settings: Settings, sources: Sequence[Source], limits: CrawlLimits, sender: Connection) -> None:
+def _child_main(job: CrawlJob, sender: Connection) -> None:
     try:
-        outcomes = _crawl_here(settings, sources, limits)
+        outcomes = _crawl_here(job, sender)
     except Exception as error:
         logger.exception("the crawl failed")
-        outcomes = failed_outcomes((s.id for s in sources), _crawl_failed(error))
-    sender.send(outcomes)
+        outcomes = failed_outcomes((s.id for s in job.sources), _crawl_failed(error))
+    sender.send(("done", outcomes))
     sender.close()
 
 
-def _crawl_here(settings: Settings, sources: Sequence[Source], limits: CrawlLimits) -> list[SourceOutcome]:
-    process = AsyncCrawlerProcess(scrapy_settings(settings, limits))
+def _crawl_here(job: CrawlJob, sender: Connection) -> list[SourceOutcome]:
+    process = AsyncCrawlerProcess({**scrapy_settings(job.settings, job.limits), PROGRESS_PIPE: ProgressPipe(sender)})
     # An unreachable host's robots.txt is logged with a full traceback; the feed's own failure
     # is reported in the source's outcome instead, in one line.
     logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
-    crawler = process.create_crawler(FeedSpider)
-    task = process.crawl(crawler, sources=sources)
+    crawler = process.create_crawler(NewsSpider)
+    task = process.crawl(
+        crawler, sources=job.sources, search_terms=job.settings.config.watch.search_terms, refetch=job.refetch
+    )
     process.start()
     failure = task.exception() if task.done() and not task.cancelled() else None
-    outcomes = outcomes_from_stats(crawler.stats.get_stats(), (s.id for s in sources))
+    outcomes = outcomes_from_stats(crawler.stats.get_stats(), (s.id for s in job.sources))
     if failure is None:
         return outcomes
     logger.error("the crawl failed", exc_info=failure)

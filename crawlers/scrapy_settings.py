@@ -26,6 +26,8 @@ class CrawlLimits:
     max_response_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     retry_times: int = 2
+    retry_backoff: float = 2.0
+    retry_max_wait: float = 120.0
     time_limit_seconds: float = 30 * 60
     index_batch_size: int = 100
 
@@ -37,6 +39,8 @@ LOCAL_WEB = CrawlLimits(
     autothrottle_max_delay=1.0,
     concurrent_per_host=8,
     download_timeout=10.0,
+    retry_backoff=0.1,
+    retry_max_wait=10.0,
     time_limit_seconds=120.0,
 )
 
@@ -60,11 +64,20 @@ def scrapy_settings(settings: Settings, limits: CrawlLimits = POLITE) -> dict[st
         "DOWNLOAD_WARNSIZE": limits.max_response_bytes // 2,
         "REDIRECT_MAX_TIMES": limits.max_redirects,
         "RETRY_TIMES": limits.retry_times,
+        "HABARI_RETRY_BACKOFF": limits.retry_backoff,
+        "HABARI_RETRY_MAX_WAIT": limits.retry_max_wait,
+        "HABARI_WARC_DIR": str(settings.data_dir / "warc"),
+        "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "crawlers.retry.PatientRetryMiddleware": 550,
+            "crawlers.warc_middleware.WarcArchiveMiddleware": 560,
+        },
         "CLOSESPIDER_TIMEOUT": limits.time_limit_seconds,
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,  # Scrapy 2.19's code-executing HTTP console: never in Habari
         "LOG_LEVEL": _scrapy_log_level(settings.log_level),
         "ITEM_PIPELINES": {"crawlers.index_pipeline.IndexPipeline": 300},
+        "EXTENSIONS": {"crawlers.progress.ProgressReporter": 500},
         HABARI_SETTINGS: settings,
         INDEX_BATCH_SIZE: limits.index_batch_size,
     }

@@ -6,16 +6,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from scrapy.statscollectors import StatsCollector
 
-FEED_ENTRIES = "feed_entries"
+from store.models import SourceRun
+
+LISTING_LINKS = "listing_links"  # present once any listing of the source was read (or was unchanged)
+NOT_MODIFIED = "not_modified"
 PAGES_FETCHED = "pages_fetched"
 ARTICLES_INDEXED = "articles_indexed"
 REJECTED = "rejected/"
 ERROR = "error"
-NOT_FETCHED = "the feed was not fetched before the crawl ended"
+NOT_FETCHED = "no listing of the source was read before the crawl ended"
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,19 @@ class SourceOutcome:
     articles_indexed: int = 0
     rejected: dict[str, int] = field(default_factory=dict)
     error: str | None = None
+
+    def as_run(self, started_at: datetime, finished_at: datetime) -> SourceRun:
+        """This outcome as an entry of the source's history in the store."""
+        return SourceRun(
+            source_id=self.source_id,
+            started_at=started_at,
+            finished_at=finished_at,
+            ok=self.ok,
+            pages_fetched=self.pages_fetched,
+            new_articles=self.articles_indexed,
+            errors=sum(self.rejected.values()),
+            error=self.error,
+        )
 
     def describe(self) -> str:
         """One line for the log."""
@@ -52,10 +69,6 @@ def reject(stats: StatsCollector, source_id: str, reason: str) -> None:
     count(stats, source_id, REJECTED + reason)
 
 
-def record_feed_entries(stats: StatsCollector, source_id: str, n: int) -> None:
-    stats.set_value(_key(source_id, FEED_ENTRIES), n)
-
-
 def record_error(stats: StatsCollector, source_id: str, message: str) -> None:
     """Mark the source failed; the first error is kept, as later ones usually follow from it."""
     if stats.get_value(_key(source_id, ERROR)) is None:
@@ -68,7 +81,7 @@ def outcomes_from_stats(stats: Mapping[str, Any], source_ids: Iterable[str]) -> 
         prefix = _key(source_id, "")
         mine = {key.removeprefix(prefix): value for key, value in stats.items() if key.startswith(prefix)}
         error = mine.get(ERROR)
-        if error is None and FEED_ENTRIES not in mine:
+        if error is None and LISTING_LINKS not in mine:
             error = NOT_FETCHED
         outcomes.append(SourceOutcome(
             source_id=source_id,

@@ -9,9 +9,12 @@ import html
 import logging
 import re
 import sys
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -57,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
     crawl.add_argument("--source", action="append", metavar="ID", help="only this source (repeatable)")
     crawl.set_defaults(handler=_crawl)
 
+    add_url = commands.add_parser("add-url", help="fetch and index one page now (a story the crawlers missed)")
+    add_url.add_argument("url", help="the page's http or https address")
+    add_url.set_defaults(handler=_add_url)
+
+    sources = commands.add_parser("sources", help="list the sources with the health of their last polls")
+    sources.set_defaults(handler=_sources)
+
     search = commands.add_parser("search", help="search the indexed articles")
     search.add_argument("query", help='words and "quoted phrases"; all must match')
     search.add_argument("--source", action="append", metavar="ID", default=[], help="only this source (repeatable)")
@@ -84,7 +94,7 @@ def _crawl(settings: Settings, arguments: argparse.Namespace) -> int:
     if unknown:
         print(f"habari: unknown source {', '.join(unknown)}; known: {', '.join(sorted(known))}", file=sys.stderr)
         return EXIT_CONFIG
-    outcomes = crawl(settings, arguments.source)
+    outcomes = _with_progress(lambda on_progress: crawl(settings, arguments.source, on_progress=on_progress))
     table = Table("source", "outcome", "pages", "indexed", "error")
     for outcome in outcomes:
         table.add_row(
@@ -92,10 +102,69 @@ def _crawl(settings: Settings, arguments: argparse.Namespace) -> int:
             "ok" if outcome.ok else "failed",
             str(outcome.pages_fetched),
             str(outcome.articles_indexed),
-            outcome.error or "",
+            Text(outcome.error or ""),
         )
     Console().print(table)
     return 0 if all(outcome.ok for outcome in outcomes) else 1
+
+
+def _with_progress(run: Callable[[Callable | None], list]) -> list:
+    """On a terminal, a live line of running totals while the crawl runs; elsewhere only the logs."""
+    if not sys.stderr.isatty():
+        return run(None)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        line = progress.add_task("starting the crawl", total=None)
+
+        def show(totals) -> None:
+            description = (
+                f"{totals.requests} requests, {totals.pages_fetched} pages fetched,"
+                f" {totals.articles_indexed} articles indexed"
+            )
+            progress.update(line, description=description)
+
+        return run(show)
+
+
+def _add_url(settings: Settings, arguments: argparse.Namespace) -> int:
+    from crawlers.run import submit_url
+
+    try:
+        outcome = submit_url(settings, arguments.url)
+    except ValidationError as error:
+        print(f"habari: {arguments.url!r} is not a web address: {error.errors()[0]['msg']}", file=sys.stderr)
+        return EXIT_CONFIG
+    print(outcome.describe())
+    return 0 if outcome.ok and outcome.articles_indexed else 1
+
+
+def _sources(settings: Settings, arguments: argparse.Namespace) -> int:
+    from store import StoreError, open_store
+
+    try:
+        with open_store(settings) as store:
+            health = {entry.source_id: entry for entry in store.source_health()}
+    except StoreError as error:
+        print(f"habari: {error}", file=sys.stderr)
+        return 1
+    zone = ZoneInfo(settings.config.schedule.timezone)
+    table = Table("source", "outlet", "kind", "every", "last poll (EAT)", "outcome", "pages", "new", "last error")
+    for source in settings.config.sources:
+        entry = health.get(source.id)
+        run = entry.last_run if entry else None
+        table.add_row(
+            source.id + ("" if source.enabled else " (off)"),
+            Text(source.outlet),
+            source.kind.value,
+            f"{source.interval_minutes} min",
+            run.finished_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if run else "never",
+            ("ok" if run.ok else f"failed ({entry.failures_in_a_row} in a row)") if run else "",
+            str(run.pages_fetched) if run else "",
+            str(run.new_articles) if run else "",
+            Text(entry.last_error or "") if entry else Text(""),
+        )
+    Console().print(table)
+    return 0
 
 
 def _search(settings: Settings, arguments: argparse.Namespace) -> int:

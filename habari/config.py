@@ -8,12 +8,25 @@ import re
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote_plus
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 CONFIG_FILES = ("sources.yaml", "watch.yaml", "topics.yaml", "schedule.yaml")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_HTTP_URL = TypeAdapter(HttpUrl)
+SEARCH_TERM = "{term}"
+NonEmptyStr = Annotated[str, Field(min_length=1)]
 
 
 class ConfigError(Exception):
@@ -34,6 +47,7 @@ class SourceKind(str, Enum):
     sitemap = "sitemap"
     section = "section"
     search = "search"
+    page = "page"  # one page, fetched as an article (also what `habari add-url` submits)
 
 
 class OutletType(str, Enum):
@@ -58,11 +72,16 @@ class Source(_Frozen):
     outlet: str = Field(min_length=1)
     outlet_type: OutletType
     kind: SourceKind
-    url: HttpUrl
+    url: str
     language: Language
     interval_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
     reach: int | None = Field(default=None, ge=0)
     enabled: bool = True
+    # section pages only: how deep to follow links, which URLs to follow (regular expressions)
+    max_depth: int = Field(default=2, ge=0, le=5)
+    max_pages: int = Field(default=300, ge=1, le=10_000)
+    allow: tuple[NonEmptyStr, ...] = ()
+    deny: tuple[NonEmptyStr, ...] = ()
 
     @field_validator("id")
     @classmethod
@@ -70,6 +89,37 @@ class Source(_Frozen):
         if not _ID.match(value):
             raise ValueError("must be lower-case letters, digits, '-' or '_' (e.g. 'mwananchi-rss')")
         return value
+
+    @field_validator("url")
+    @classmethod
+    def _url_is_http(cls, value: str) -> str:
+        url = _HTTP_URL.validate_python(value.replace(SEARCH_TERM, "term"))
+        if url.scheme not in ("http", "https"):
+            raise ValueError(f"'{value}' is not an http or https address")
+        return value
+
+    @field_validator("allow", "deny")
+    @classmethod
+    def _patterns_compile(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"'{pattern}' is not a valid regular expression: {error}") from None
+        return patterns
+
+    @model_validator(mode="after")
+    def _url_fits_kind(self) -> Source:
+        has_term = SEARCH_TERM in self.url
+        if self.kind is SourceKind.search and not has_term:
+            raise ValueError(f"url: a search source's url must contain {SEARCH_TERM} where the watch term goes")
+        if has_term and self.kind is not SourceKind.search:
+            raise ValueError(f"url: only a search source's url may contain {SEARCH_TERM}")
+        return self
+
+    def search_url(self, term: str) -> str:
+        """The search source's url with `term` filled in, URL-encoded."""
+        return self.url.replace(SEARCH_TERM, quote_plus(term))
 
 
 class SourcesFile(_Frozen):
@@ -83,9 +133,6 @@ class SourcesFile(_Frozen):
                 raise ValueError(f"source id '{source.id}' is used twice")
             seen.add(source.id)
         return self
-
-
-NonEmptyStr = Annotated[str, Field(min_length=1)]
 
 
 class Names(_Frozen):
@@ -109,6 +156,11 @@ class WatchFile(_Frozen):
     villages: tuple[NonEmptyStr, ...] = ()
     projects: tuple[NonEmptyStr, ...] = ()
     namesakes: tuple[NonEmptyStr, ...] = ()
+
+    @property
+    def search_terms(self) -> tuple[str, ...]:
+        """What `search` sources are queried for: the council's names and aliases."""
+        return (*self.names.sw, *self.names.en, *self.aliases)
 
     @model_validator(mode="after")
     def _has_a_name(self) -> WatchFile:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from pipeline.decode import decode_html
 from pipeline.extract import extract
 from pipeline.language import LanguageDetector
 from pipeline.normalise import canonical_url, clean_text, doc_id_for
@@ -25,7 +26,7 @@ class Rejected:
 
 
 def process_page(page: FetchedPage, languages: LanguageDetector) -> Article | Rejected:
-    html = page.body.decode(page.encoding or "utf-8", errors="replace")
+    html = decode_html(page.body, page.encoding)
     extracted = extract(html, page.url)
     if extracted is None:
         return Rejected(page.url, "no article text found")
@@ -46,6 +47,7 @@ def process_page(page: FetchedPage, languages: LanguageDetector) -> Article | Re
         authors=extracted.authors or page.entry.authors,
         summary=clean_text(page.entry.summary),
         image=extracted.image,
+        archive=page.archive,
     )
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from store.models import ArchiveRef
+
 
 @dataclass(frozen=True)
 class FeedEntry:
@@ -25,5 +27,6 @@ class FetchedPage:
     fetched_at: datetime
     source_id: str
     outlet: str
-    encoding: str | None = None
+    encoding: str | None = None  # the charset the HTTP header declared; pipeline/decode.py decides
     entry: FeedEntry = field(default_factory=FeedEntry)
+    archive: ArchiveRef | None = None

@@ -1,14 +1,15 @@
 """The app factory: `create_app(settings, store)` builds the FastAPI app with its API and web page.
 
-No globals: the store and settings live on `app.state` and reach routes through dependencies.
+No globals: the store, WARC archive and settings live on `app.state` and reach routes through dependencies.
 """
 from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from crawlers.archive import WarcArchive
 from habari.settings import Settings
-from search_api import routes_api, routes_pages
+from search_api import routes_api, routes_pages, routes_snapshot
 from search_api.errors import install_error_handlers
 from search_api.templating import STATIC_DIR, make_templates
 from store import ArticleStore
@@ -23,9 +24,11 @@ def create_app(settings: Settings, store: ArticleStore) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = store
+    app.state.archive = WarcArchive(settings.data_dir / "warc")  # read only: the crawlers write it
     app.state.templates = make_templates()
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(routes_api.router)
     app.include_router(routes_pages.router)
+    app.include_router(routes_snapshot.router)
     install_error_handlers(app)
     return app

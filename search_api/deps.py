@@ -1,4 +1,4 @@
-"""FastAPI dependencies for what `create_app` was given: the store, the settings, the council's zone.
+"""FastAPI dependencies for what `create_app` was given: the store, the WARC archive, the settings, the zone.
 
 Tests swap any of them through `app.dependency_overrides`; nothing is held in module globals.
 """
@@ -9,12 +9,17 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 
+from crawlers.archive import WarcArchive
 from habari.settings import Settings
 from store import ArticleStore
 
 
 def get_store(request: Request) -> ArticleStore:
     return request.app.state.store
+
+
+def get_archive(request: Request) -> WarcArchive:
+    return request.app.state.archive
 
 
 def get_settings(request: Request) -> Settings:
@@ -27,5 +32,6 @@ def get_zone(settings: Annotated[Settings, Depends(get_settings)]) -> ZoneInfo:
 
 
 StoreDep = Annotated[ArticleStore, Depends(get_store)]
+ArchiveDep = Annotated[WarcArchive, Depends(get_archive)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ZoneDep = Annotated[ZoneInfo, Depends(get_zone)]

@@ -1,6 +1,6 @@
 """How failures reach the user: a JSON message under /api, an HTML page elsewhere, never a traceback.
 
-Bad parameters give 400 or 422 naming the parameter; an unreachable store gives 503.
+Bad parameters give 400 or 422 naming the parameter; an unreachable store gives 503, an unreadable archive 500.
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
+from crawlers.archive import ArchiveError
 from search_api.params import ParameterError
 from search_api.schemas import ErrorResponse
 from search_api.templating import render
@@ -19,12 +20,14 @@ from store import StoreError
 log = logging.getLogger(__name__)
 API_PREFIX = "/api/"
 STORE_UNAVAILABLE = "The article store is not available right now"
+ARCHIVE_UNREADABLE = "The archived copy cannot be read back"
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ParameterError, _bad_parameter)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(StoreError, _store_unavailable)
+    app.add_exception_handler(ArchiveError, _archive_unreadable)
 
 
 def error_response(request: Request, status_code: int, error: ErrorResponse) -> Response:
@@ -46,3 +49,8 @@ async def _invalid_request(request: Request, error: RequestValidationError) -> R
 async def _store_unavailable(request: Request, error: StoreError) -> Response:
     log.error("store error on %s: %s", request.url.path, error)
     return error_response(request, 503, ErrorResponse(detail=f"{STORE_UNAVAILABLE}: {error}"))
+
+
+async def _archive_unreadable(request: Request, error: ArchiveError) -> Response:
+    log.error("archive error on %s: %s", request.url.path, error)
+    return error_response(request, 500, ErrorResponse(detail=f"{ARCHIVE_UNREADABLE}: {error}"))

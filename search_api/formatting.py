@@ -1,11 +1,11 @@
-"""Display helpers shared by the API and the pages: times in the council's zone, safe outbound links.
+"""Display helpers shared by the API and the pages: times in the council's zone, safe links, snapshot paths.
 
 Times are stored in UTC and shown in local time (EAT); feed URLs are links only when http(s).
 """
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 LOCAL_FORMAT = "%d %b %Y, %H:%M %Z"
@@ -28,3 +28,8 @@ def safe_link(url: str) -> str | None:
     except ValueError:
         return None
     return url.strip() if parts.scheme.lower() in LINK_SCHEMES and parts.netloc else None
+
+
+def snapshot_path(doc_id: str) -> str:
+    """Where the archived copy of an article is served."""
+    return f"/articles/{quote(doc_id, safe='')}/snapshot"

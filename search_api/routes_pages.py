@@ -17,7 +17,7 @@ from starlette.responses import Response
 from habari.settings import Settings
 from search_api.deps import SettingsDep, StoreDep, ZoneDep
 from search_api.errors import error_response
-from search_api.formatting import local_time, safe_link
+from search_api.formatting import local_time, safe_link, snapshot_path
 from search_api.params import DEFAULT_LIMIT, ParameterError, SearchParams, build_request, search_params
 from search_api.schemas import ErrorResponse
 from search_api.templating import LANGUAGE_NAMES, render
@@ -97,6 +97,7 @@ def article_page(doc_id: str, request: Request, store: StoreDep, zone: ZoneDep) 
         "paragraphs": [part for part in _PARAGRAPH_BREAK.split(article.text.strip()) if part],
         "published_local": local_time(article.published, zone),
         "fetched_local": local_time(article.fetched_at, zone),
+        "snapshot": snapshot_path(article.doc_id) if article.archive else None,
     }
     return render(request, "article.html", context)
 

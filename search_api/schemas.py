@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field
 
 from habari.config import Source
-from search_api.formatting import local_time, utc
+from search_api.formatting import local_time, snapshot_path, utc
 from store import Article, SearchHit, SearchRequest, SearchResult
+from store.models import ArchiveRef
 
 
 class ErrorResponse(BaseModel):
@@ -80,6 +81,19 @@ class SearchResponse(BaseModel):
         )
 
 
+class ArchiveOut(BaseModel):
+    """Where the exact bytes fetched are kept in the WARC archive, and where to see them."""
+
+    file: str = Field(description="The WARC file's name in the archive directory.")
+    offset: int = Field(description="Byte offset of the response record in that file.")
+    sha256: str = Field(description="SHA-256 of the HTTP payload as fetched, hex.")
+    snapshot_url: str = Field(description="The archived copy, served as fetched under a sandboxing policy.")
+
+    @classmethod
+    def from_ref(cls, ref: ArchiveRef, doc_id: str) -> ArchiveOut:
+        return cls(file=ref.warc_file, offset=ref.offset, sha256=ref.sha256, snapshot_url=snapshot_path(doc_id))
+
+
 class ArticleOut(BaseModel):
     doc_id: str
     url: str
@@ -94,6 +108,7 @@ class ArticleOut(BaseModel):
     published: datetime | None
     published_local: str | None
     fetched_at: datetime
+    archive: ArchiveOut | None = Field(description="The archived copy of the page; null when none was kept.")
 
     @classmethod
     def from_article(cls, article: Article, zone: ZoneInfo) -> ArticleOut:
@@ -111,6 +126,7 @@ class ArticleOut(BaseModel):
             published=utc(article.published),
             published_local=local_time(article.published, zone),
             fetched_at=article.fetched_at.astimezone(timezone.utc),
+            archive=ArchiveOut.from_ref(article.archive, article.doc_id) if article.archive else None,
         )
 
 

@@ -7,7 +7,15 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 
-from store.models import Article, SearchFilters, SearchRequest, SearchResult
+from store.models import (
+    Article,
+    FetchRecord,
+    SearchFilters,
+    SearchRequest,
+    SearchResult,
+    SourceHealth,
+    SourceRun,
+)
 
 
 class StoreError(RuntimeError):
@@ -36,6 +44,22 @@ class ArticleStore(ABC):
     @abstractmethod
     def delete(self, doc_id: str) -> bool:
         """Remove one article; True when it existed."""
+
+    @abstractmethod
+    def fetch_records(self, urls: Iterable[str]) -> dict[str, FetchRecord]:
+        """The crawl's records of these canonical URLs, keyed by URL; unknown URLs are absent."""
+
+    @abstractmethod
+    def save_fetch_records(self, records: Iterable[FetchRecord]) -> None:
+        """Insert or replace fetch records by URL."""
+
+    @abstractmethod
+    def record_source_run(self, run: SourceRun) -> None:
+        """Append one poll's outcome to the source's history."""
+
+    @abstractmethod
+    def source_health(self) -> list[SourceHealth]:
+        """One entry per source that has run at least once, ordered by source id."""
 
     @abstractmethod
     def refresh(self) -> None:

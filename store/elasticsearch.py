@@ -1,6 +1,7 @@
 """The scale-out store: articles in Elasticsearch 9, behind an alias in front of a versioned index.
 
-An explicit index template holds the strict mapping (core analysis only); writes are bulk upserts.
+Fetch records and source runs have small indices of their own, set up the same way: an explicit index
+template with a strict mapping (core features only) and an alias; writes are bulk upserts.
 """
 from __future__ import annotations
 
@@ -12,15 +13,19 @@ from typing import TYPE_CHECKING
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch.helpers import streaming_bulk
 
+from store import es_operations
 from store.base import ArticleStore, StoreError
 from store.highlight import MARK_END, MARK_START, render_snippet
 from store.models import (
     Article,
     FacetBucket,
+    FetchRecord,
     SearchFilters,
     SearchHit,
     SearchRequest,
     SearchResult,
+    SourceHealth,
+    SourceRun,
 )
 from store.query import And, Phrase, QueryNode, Term
 
@@ -29,6 +34,7 @@ if TYPE_CHECKING:
 
 INDEX_VERSION = 1
 BULK_CHUNK = 500
+MGET_CHUNK = 500
 FACET_SIZE = 50
 _FULL_TEXT = {"type": "text", "analyzer": "standard", "index_options": "offsets"}
 _SEARCHED_FIELDS = ["title^2", "text"]
@@ -47,6 +53,13 @@ MAPPING = {
         "published": {"type": "date"},
         "fetched_at": {"type": "date"},
         "image": {"type": "keyword", "index": False, "doc_values": False},
+        "archive": {
+            "properties": {
+                "warc_file": {"type": "keyword", "index": False, "doc_values": False},
+                "offset": {"type": "long", "index": False, "doc_values": False},
+                "sha256": {"type": "keyword", "index": False, "doc_values": False},
+            }
+        },
     },
 }
 INDEX_SETTINGS = {"number_of_shards": 1, "auto_expand_replicas": "0-1"}
@@ -67,11 +80,14 @@ _HIGHLIGHT = {
 
 
 class ElasticsearchStore(ArticleStore):
-    """Reads and writes go through the alias `index`; the template covers `index-*`."""
+    """Reads and writes go through the aliases `index`, `index-fetches` and `index-runs`; each alias has
+    a template covering its versioned indices (`index-v*` and so on)."""
 
     def __init__(self, client: Elasticsearch, index: str) -> None:
         self.client = client
         self.index = index
+        self.fetches_index = f"{index}-fetches"
+        self.runs_index = f"{index}-runs"
         self.url = ", ".join(node.base_url for node in client.transport.node_pool.all())
         self._ready = False
         self._setup_lock = threading.Lock()
@@ -92,37 +108,9 @@ class ElasticsearchStore(ArticleStore):
             raise StoreError(f"bad Elasticsearch URL {settings.es_url!r}: {error}") from error
         return cls(client, settings.es_index)
 
-    @property
-    def versioned_index(self) -> str:
-        return f"{self.index}-v{INDEX_VERSION}"
-
     def upsert(self, articles: Iterable[Article]) -> int:
         actions = ({"_op_type": "index", "_id": a.doc_id, "_source": a.to_record()} for a in articles)
-        written, failures, first = 0, 0, ""
-        with self._errors("bulk upsert"):
-            self._ensure_index()
-            results = streaming_bulk(
-                self.client,
-                actions,
-                index=self.index,
-                chunk_size=BULK_CHUNK,
-                max_retries=3,
-                raise_on_error=False,
-            )
-            for ok, item in results:
-                if ok:
-                    written += 1
-                    continue
-                failures += 1
-                if not first:
-                    outcome = item.get("index", item)
-                    first = f"{outcome.get('_id')}: {_reason(outcome.get('error'))}"
-        if failures:
-            raise StoreError(
-                f"Elasticsearch at {self.url} (index {self.index}) rejected {failures} of"
-                f" {written + failures} articles; first: {first}"
-            )
-        return written
+        return self._bulk(self.index, actions, "articles")
 
     def get(self, doc_id: str) -> Article | None:
         with self._errors(f"get {doc_id}"):
@@ -179,6 +167,45 @@ class ElasticsearchStore(ArticleStore):
                 raise
         return True
 
+    def fetch_records(self, urls: Iterable[str]) -> dict[str, FetchRecord]:
+        """Looked up by id with mget, which is realtime: a record saved a moment ago is found."""
+        ids = [es_operations.fetch_doc_id(url) for url in dict.fromkeys(urls)]
+        found: dict[str, FetchRecord] = {}
+        with self._errors("fetch record lookup", self.fetches_index):
+            self._ensure_index()
+            for start in range(0, len(ids), MGET_CHUNK):
+                response = self.client.mget(index=self.fetches_index, ids=ids[start : start + MGET_CHUNK])
+                for document in response["docs"]:
+                    if "error" in document:
+                        raise self._failure("fetch record lookup", self.fetches_index, _reason(document["error"]))
+                    if document["found"]:
+                        record = es_operations.to_fetch_record(document["_source"])
+                        found[record.url] = record
+        return found
+
+    def save_fetch_records(self, records: Iterable[FetchRecord]) -> None:
+        actions = (
+            {"_op_type": "index", "_id": es_operations.fetch_doc_id(r.url), "_source": es_operations.fetch_document(r)}
+            for r in records
+        )
+        self._bulk(self.fetches_index, actions, "fetch records")
+
+    def record_source_run(self, run: SourceRun) -> None:
+        """Refreshed at once so source_health sees it; runs are few (one per source per poll)."""
+        with self._errors(f"record a run of {run.source_id}", self.runs_index):
+            self._ensure_index()
+            self.client.index(
+                index=self.runs_index,
+                id=es_operations.run_doc_id(run),
+                document=es_operations.run_document(run),
+                refresh=True,
+            )
+
+    def source_health(self) -> list[SourceHealth]:
+        with self._errors("source health", self.runs_index):
+            self._ensure_index()
+            return es_operations.source_health(self.client, self.runs_index)
+
     def refresh(self) -> None:
         with self._errors("refresh"):
             self._ensure_index()
@@ -188,48 +215,89 @@ class ElasticsearchStore(ArticleStore):
         self.client.close()
 
     def drop(self) -> None:
-        """Delete the versioned indices, the alias with them, and the template (for test cleanup)."""
+        """Delete the versioned indices, their aliases with them, and the templates (for test cleanup)."""
+        aliases = [alias for alias, _, _ in self._indices()]
         with self._errors("drop"):
             indices = self.client.indices
-            found = indices.get(index=f"{self.index}-v*", expand_wildcards="all", ignore_unavailable=True)
+            patterns = ",".join(f"{alias}-v*" for alias in aliases)
+            found = indices.get(index=patterns, expand_wildcards="all", ignore_unavailable=True)
             if found:
                 indices.delete(index=",".join(sorted(found)))
-            if indices.exists_index_template(name=self.index):
-                indices.delete_index_template(name=self.index)
+            for alias in aliases:
+                if indices.exists_index_template(name=alias):
+                    indices.delete_index_template(name=alias)
         self._ready = False
 
+    def _indices(self) -> list[tuple[str, dict, str]]:
+        """Each alias of this store with its mapping and what it holds."""
+        return [
+            (self.index, MAPPING, "Habari articles"),
+            (self.fetches_index, es_operations.FETCHES_MAPPING, "Habari fetch records, one per canonical URL"),
+            (self.runs_index, es_operations.RUNS_MAPPING, "Habari source runs, one per poll"),
+        ]
+
     def _ensure_index(self) -> None:
-        """Put the template and create the versioned index with its alias, once per store."""
+        """Put each template and create each versioned index with its alias, once per store."""
         with self._setup_lock:
             if self._ready:
                 return
-            self.client.indices.put_index_template(
-                name=self.index,
-                index_patterns=[f"{self.index}-*"],
-                priority=500,
-                template={"settings": INDEX_SETTINGS, "mappings": MAPPING},
-                meta={"description": "Habari articles", "version": INDEX_VERSION},
-            )
-            if not self.client.indices.exists_alias(name=self.index):
-                if self.client.indices.exists(index=self.versioned_index):
-                    self.client.indices.put_alias(index=self.versioned_index, name=self.index)
-                else:
-                    self.client.indices.create(index=self.versioned_index, aliases={self.index: {}})
+            for alias, mapping, description in self._indices():
+                versioned = f"{alias}-v{INDEX_VERSION}"
+                self.client.indices.put_index_template(
+                    name=alias,
+                    index_patterns=[f"{alias}-v*"],
+                    priority=500,
+                    template={"settings": INDEX_SETTINGS, "mappings": mapping},
+                    meta={"description": description, "version": INDEX_VERSION},
+                )
+                if not self.client.indices.exists_alias(name=alias):
+                    if self.client.indices.exists(index=versioned):
+                        self.client.indices.put_alias(index=versioned, name=alias)
+                    else:
+                        self.client.indices.create(index=versioned, aliases={alias: {}})
             self._ready = True
 
+    def _bulk(self, index: str, actions: Iterable[dict], what: str) -> int:
+        """Write bulk actions to one index; any rejected document is a StoreError naming the first."""
+        written, failures, first = 0, 0, ""
+        with self._errors(f"bulk write of {what}", index):
+            self._ensure_index()
+            results = streaming_bulk(
+                self.client,
+                actions,
+                index=index,
+                chunk_size=BULK_CHUNK,
+                max_retries=3,
+                raise_on_error=False,
+            )
+            for ok, item in results:
+                if ok:
+                    written += 1
+                    continue
+                failures += 1
+                if not first:
+                    outcome = item.get("index", item)
+                    first = f"{outcome.get('_id')}: {_reason(outcome.get('error'))}"
+        if failures:
+            raise StoreError(
+                f"Elasticsearch at {self.url} (index {index}) rejected {failures} of"
+                f" {written + failures} {what}; first: {first}"
+            )
+        return written
+
     @contextmanager
-    def _errors(self, action: str) -> Iterator[None]:
+    def _errors(self, action: str, index: str | None = None) -> Iterator[None]:
+        """Turn client errors into StoreError naming the node, the index (the articles' by default) and the action."""
         try:
             yield
         except ApiError as error:
-            raise StoreError(
-                f"Elasticsearch at {self.url} (index {self.index}): {action} failed:"
-                f" HTTP {error.meta.status}: {_reason(error.body)}"
-            ) from error
+            reason = f"HTTP {error.meta.status}: {_reason(error.body)}"
+            raise self._failure(action, index or self.index, reason) from error
         except TransportError as error:
-            raise StoreError(
-                f"Elasticsearch at {self.url} (index {self.index}): {action} failed: {error.message}"
-            ) from error
+            raise self._failure(action, index or self.index, error.message) from error
+
+    def _failure(self, action: str, index: str, reason: str) -> StoreError:
+        return StoreError(f"Elasticsearch at {self.url} (index {index}): {action} failed: {reason}")
 
 
 def _full_query(node: QueryNode | None, filters: SearchFilters) -> dict:

@@ -13,6 +13,16 @@ FACET_FIELDS = ("source_id", "outlet", "language")
 
 
 @dataclass(frozen=True)
+class ArchiveRef:
+    """Where the exact fetched bytes of a page lie: a WARC file (name in the archive dir), the
+    record's offset in it, and the SHA-256 of the HTTP payload."""
+
+    warc_file: str
+    offset: int
+    sha256: str
+
+
+@dataclass(frozen=True)
 class Article:
     """One indexed news article; `doc_id` is a stable hash of `url` (the canonical URL)."""
 
@@ -28,6 +38,7 @@ class Article:
     authors: tuple[str, ...] = ()
     summary: str = ""
     image: str | None = None
+    archive: ArchiveRef | None = None
 
     def to_record(self) -> dict:
         """JSON-ready dict; datetimes as ISO 8601 UTC strings."""
@@ -44,6 +55,7 @@ class Article:
         values["summary"] = record.get("summary") or ""
         values["fetched_at"] = _parse_iso(record["fetched_at"])
         values["published"] = _parse_iso(record["published"]) if record.get("published") else None
+        values["archive"] = ArchiveRef(**record["archive"]) if record.get("archive") else None
         return cls(**values)
 
 
@@ -95,6 +107,45 @@ class SearchResult:
     total: int
     hits: list[SearchHit]
     facets: dict[str, list[FacetBucket]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FetchRecord:
+    """The crawl's memory of one canonical URL: when it was last fetched, with what validators
+    (for conditional GET) and what content hash (to tell a changed page from the same one)."""
+
+    url: str
+    fetched_at: datetime
+    status: int
+    etag: str | None = None
+    last_modified: str | None = None
+    content_sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceRun:
+    """What one poll of one source did."""
+
+    source_id: str
+    started_at: datetime
+    finished_at: datetime
+    ok: bool
+    pages_fetched: int = 0
+    new_articles: int = 0
+    errors: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """A source's state for the officer: its latest run, last success and last error."""
+
+    source_id: str
+    last_run: SourceRun
+    last_success_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    failures_in_a_row: int
 
 
 def _iso(moment: datetime) -> str:

@@ -1,4 +1,4 @@
-"""The embedded store: one SQLite file with an FTS5 index, the zero-setup default backend.
+"""The embedded store: one SQLite file with an FTS5 index and the crawl's operational tables.
 
 WAL mode lets a crawl in a child process write while the API reads; one lock guards the connection.
 """
@@ -9,6 +9,8 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from store.base import ArticleStore, StoreError
@@ -17,15 +19,23 @@ from store.models import (
     FACET_FIELDS,
     Article,
     FacetBucket,
+    FetchRecord,
     SearchFilters,
     SearchHit,
     SearchRequest,
     SearchResult,
+    SourceHealth,
+    SourceRun,
+    _iso,
+    _parse_iso,
 )
 from store.query import And, Phrase, QueryNode, Term
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FACET_SIZE = 50
+MAX_PARAMS = 500
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_FETCH_COLUMNS = ("url", "fetched_at", "status", "etag", "last_modified", "content_sha256")
 _COLUMNS = ("doc_id", "source_id", "outlet", "language", "published_ts", "fetched_ts", "title", "text", "record")
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS articles (
@@ -56,11 +66,58 @@ CREATE TRIGGER IF NOT EXISTS articles_au AFTER UPDATE ON articles BEGIN
     INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
     INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
 END;
+CREATE TABLE IF NOT EXISTS fetch_records (
+    url TEXT PRIMARY KEY,
+    fetched_at TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    content_sha256 TEXT
+);
+CREATE TABLE IF NOT EXISTS source_runs (
+    source_id TEXT NOT NULL,
+    started_us INTEGER NOT NULL,
+    finished_us INTEGER NOT NULL,
+    ok INTEGER NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (source_id, started_us)
+);
+CREATE INDEX IF NOT EXISTS source_runs_finished ON source_runs(source_id, finished_us);
 PRAGMA user_version = {SCHEMA_VERSION};
 """
 _UPSERT = f"""
 INSERT INTO articles ({", ".join(_COLUMNS)}) VALUES ({", ".join("?" for _ in _COLUMNS)})
 ON CONFLICT(doc_id) DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])}
+"""
+_SAVE_FETCH = f"""
+INSERT INTO fetch_records ({", ".join(_FETCH_COLUMNS)}) VALUES ({", ".join("?" for _ in _FETCH_COLUMNS)})
+ON CONFLICT(url) DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in _FETCH_COLUMNS[1:])}
+"""
+_RECORD_RUN = """
+INSERT INTO source_runs (source_id, started_us, finished_us, ok, record) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT(source_id, started_us) DO UPDATE SET
+    finished_us = excluded.finished_us, ok = excluded.ok, record = excluded.record
+"""
+# One row per source: its latest run, latest ok run, latest failed run and the failed runs since the ok one.
+_HEALTH = """
+WITH ranked AS (
+    SELECT source_id, ok, finished_us, record,
+        ROW_NUMBER() OVER (PARTITION BY source_id ORDER BY finished_us DESC, started_us DESC) AS recency,
+        ROW_NUMBER() OVER (PARTITION BY source_id, ok ORDER BY finished_us DESC, started_us DESC) AS rank_in_outcome
+    FROM source_runs
+)
+SELECT latest.source_id, latest.record, succeeded.record, failed.record, (
+    SELECT COUNT(*) FROM source_runs AS run
+    WHERE run.source_id = latest.source_id AND NOT run.ok
+        AND (succeeded.finished_us IS NULL OR run.finished_us > succeeded.finished_us)
+)
+FROM ranked AS latest
+LEFT JOIN ranked AS succeeded
+    ON succeeded.source_id = latest.source_id AND succeeded.ok AND succeeded.rank_in_outcome = 1
+LEFT JOIN ranked AS failed
+    ON failed.source_id = latest.source_id AND NOT failed.ok AND failed.rank_in_outcome = 1
+WHERE latest.recency = 1
+ORDER BY latest.source_id
 """
 
 
@@ -78,14 +135,7 @@ class SqliteStore(ArticleStore):
 
     def upsert(self, articles: Iterable[Article]) -> int:
         rows = [_to_row(article) for article in articles]
-        with self._lock, self._errors("write"):
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                self._db.executemany(_UPSERT, rows)
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        self._write(_UPSERT, rows)
         return len(rows)
 
     def get(self, doc_id: str) -> Article | None:
@@ -139,12 +189,47 @@ class SqliteStore(ArticleStore):
         with self._lock, self._errors("delete"):
             return self._db.execute("DELETE FROM articles WHERE doc_id = ?", (doc_id,)).rowcount > 0
 
+    def fetch_records(self, urls: Iterable[str]) -> dict[str, FetchRecord]:
+        wanted = list(dict.fromkeys(urls))
+        found: dict[str, FetchRecord] = {}
+        for start in range(0, len(wanted), MAX_PARAMS):
+            chunk = wanted[start : start + MAX_PARAMS]
+            rows = self._fetch(
+                f"SELECT {', '.join(_FETCH_COLUMNS)} FROM fetch_records"
+                f" WHERE url IN ({', '.join('?' for _ in chunk)})",
+                chunk,
+            )
+            found.update((row[0], _to_fetch_record(*row)) for row in rows)
+        return found
+
+    def save_fetch_records(self, records: Iterable[FetchRecord]) -> None:
+        self._write(_SAVE_FETCH, [_fetch_row(record) for record in records])
+
+    def record_source_run(self, run: SourceRun) -> None:
+        """Recording the same run (source and start time) again replaces it, so a retry never doubles it."""
+        record = json.dumps({**asdict(run), "started_at": _iso(run.started_at), "finished_at": _iso(run.finished_at)})
+        self._write(_RECORD_RUN, [(run.source_id, _micros(run.started_at), _micros(run.finished_at), run.ok, record)])
+
+    def source_health(self) -> list[SourceHealth]:
+        return [_to_health(*row) for row in self._fetch(_HEALTH)]
+
     def refresh(self) -> None:
         """Nothing to do: SQLite writes are visible once committed."""
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def _write(self, sql: str, rows: list[tuple]) -> None:
+        """Run one statement over all rows in a single transaction."""
+        with self._lock, self._errors("write"):
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany(sql, rows)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def _fetch(self, sql: str, params: Iterable = ()) -> list[tuple]:
         with self._lock, self._errors("read"):
@@ -207,6 +292,50 @@ def _to_row(article: Article) -> tuple:
 
 def _to_article(title: str, text: str, record: str) -> Article:
     return Article.from_record({**json.loads(record), "title": title, "text": text})
+
+
+def _to_fetch_record(
+    url: str, fetched_at: str, status: int, etag: str | None, last_modified: str | None, content_sha256: str | None
+) -> FetchRecord:
+    return FetchRecord(url, _parse_iso(fetched_at), status, etag, last_modified, content_sha256)
+
+
+def _fetch_row(record: FetchRecord) -> tuple:
+    return (
+        record.url,
+        _iso(record.fetched_at),
+        record.status,
+        record.etag,
+        record.last_modified,
+        record.content_sha256,
+    )
+
+
+def _to_health(
+    source_id: str, last_run: str, succeeded: str | None, failed: str | None, failures_in_a_row: int
+) -> SourceHealth:
+    success = _to_run(succeeded) if succeeded else None
+    failure = _to_run(failed) if failed else None
+    return SourceHealth(
+        source_id=source_id,
+        last_run=_to_run(last_run),
+        last_success_at=success.finished_at if success else None,
+        last_error=failure.error if failure else None,
+        last_error_at=failure.finished_at if failure else None,
+        failures_in_a_row=failures_in_a_row,
+    )
+
+
+def _to_run(record: str) -> SourceRun:
+    values = json.loads(record)
+    return SourceRun(
+        **{**values, "started_at": _parse_iso(values["started_at"]), "finished_at": _parse_iso(values["finished_at"])}
+    )
+
+
+def _micros(moment: datetime) -> int:
+    """Microseconds since the epoch: an exact, sortable integer for an aware datetime."""
+    return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
 def _highlights(marked_title: str | None, marked_text: str | None) -> dict[str, list[str]]:

@@ -10,7 +10,7 @@ from crawlers.source_stats import SourceOutcome, outcomes_from_stats
 
 def test_counters_become_outcomes_and_a_source_never_reached_fails():
     stats = MemoryStatsCollector(get_crawler())
-    source_stats.record_feed_entries(stats, "a", 3)
+    source_stats.count(stats, "a", source_stats.LISTING_LINKS, 3)
     source_stats.count(stats, "a", source_stats.PAGES_FETCHED, 3)
     source_stats.count(stats, "a", source_stats.ARTICLES_INDEXED, 2)
     source_stats.reject(stats, "a", "HTTP 404")
@@ -21,5 +21,5 @@ def test_counters_become_outcomes_and_a_source_never_reached_fails():
 
     assert a == SourceOutcome("a", ok=True, pages_fetched=3, articles_indexed=2, rejected={"HTTP 404": 1})
     assert (b.ok, b.error) == (False, "feed http://b.test/rss: HTTP 500")
-    assert (c.ok, c.error) == (False, "the feed was not fetched before the crawl ended")
+    assert (c.ok, c.error) == (False, source_stats.NOT_FETCHED)
     assert a.describe() == "a: ok, 3 pages fetched, 2 articles indexed, 1 rejected (HTTP 404: 1)"

@@ -29,7 +29,7 @@ def test_shipped_config_is_valid():
 
 @pytest.mark.parametrize("source", load_config(SHIPPED).sources, ids=lambda s: s.id)
 def test_every_shipped_source_is_complete(source):
-    assert source.url.scheme in ("http", "https")
+    assert source.url.startswith(("http://", "https://"))
     assert source.outlet.strip() and source.interval_minutes >= 15
 
 

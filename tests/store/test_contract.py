@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from store import Article, SearchFilters, SearchRequest
+from store.models import ArchiveRef, FetchRecord, SourceHealth, SourceRun
 from store.query import parse_query
 from tests.builders import FETCHED_AT as NOW
 from tests.builders import make_article
@@ -174,3 +175,104 @@ def test_swahili_words_with_apostrophes(store):
     store.refresh()
     assert search(store, "ng'ombe zinga").total == 1
     assert search(store, "NG'OMBE").total == 1
+
+
+def test_archive_ref_round_trips_on_get_and_search(store):
+    archived = article(
+        "warc",
+        title="Kumbukumbu ya Kaole",
+        archive=ArchiveRef("habari-20261120-0001.warc.gz", 5_123_456_789, "9f" * 32),
+    )
+    store.upsert([archived, article("bare")])
+    store.refresh()
+    assert store.get("warc") == archived
+    assert store.get("bare").archive is None
+    (hit,) = search(store, "kumbukumbu").hits
+    assert hit.article.archive == archived.archive
+    assert {h.article.doc_id: h.article.archive for h in search(store).hits} == {
+        "warc": archived.archive,
+        "bare": None,
+    }
+
+
+def fetch_record(url: str, **fields) -> FetchRecord:
+    return FetchRecord(**{"url": url, "fetched_at": NOW, "status": 200, **fields})
+
+
+def test_fetch_records_are_saved_looked_up_and_replaced_by_url(store):
+    feed = fetch_record(
+        "https://mwananchi.example.tz/feed",
+        etag='W/"v1"',
+        last_modified="Fri, 20 Nov 2026 09:00:00 GMT",
+        content_sha256="0a" * 32,
+    )
+    page = fetch_record("https://habari.example.tz/ng'ombe-wa-zinga?id=7", status=404, fetched_at=NOW - timedelta(microseconds=1))
+    assert store.fetch_records([feed.url]) == {}
+    store.save_fetch_records([feed, page])
+    unknown = "https://habari.example.tz/unknown"
+    assert store.fetch_records([feed.url, page.url, unknown]) == {feed.url: feed, page.url: page}
+    changed = replace(feed, fetched_at=NOW + timedelta(hours=1), status=304, etag=None)
+    store.save_fetch_records([changed])
+    assert store.fetch_records([feed.url]) == {feed.url: changed}
+    assert store.fetch_records([]) == {}
+
+
+def test_fetch_records_for_many_urls_in_one_lookup(store):
+    urls = [f"https://news.example.tz/makala/{n}" for n in range(1200)]
+    saved = [fetch_record(url, content_sha256=f"{n:064x}") for n, url in enumerate(urls) if n % 3 == 0]
+    store.save_fetch_records(saved)
+    assert store.fetch_records(urls + urls[:50]) == {record.url: record for record in saved}
+
+
+def run(source_id: str, minutes: int, ok: bool = True, **fields) -> SourceRun:
+    finished = NOW + timedelta(minutes=minutes, microseconds=123)
+    return SourceRun(source_id, finished - timedelta(seconds=40), finished, ok, **fields)
+
+
+def test_source_health_is_empty_before_any_run(store):
+    assert store.source_health() == []
+
+
+def test_source_health_reports_last_run_success_and_error_per_source(store):
+    history = [
+        run("mwananchi-rss", 0, pages_fetched=12, new_articles=3),
+        run("mwananchi-rss", 10, ok=False, errors=1, error="HTTP 503 from mwananchi.example.tz"),
+        run("mwananchi-rss", 20, ok=False, errors=2, error="timeout after 30 s"),
+        run("thecitizen-rss", 5, pages_fetched=4, new_articles=1),
+        run("dailynews-sitemap", 7, ok=False, error="DNS lookup failed"),
+        run("dailynews-sitemap", 9, ok=False, error="connection refused"),
+    ]
+    for outcome in reversed(history):
+        store.record_source_run(outcome)
+    assert store.source_health() == [
+        SourceHealth("dailynews-sitemap", history[5], None, "connection refused", history[5].finished_at, 2),
+        SourceHealth(
+            "mwananchi-rss", history[2], history[0].finished_at, "timeout after 30 s", history[2].finished_at, 2
+        ),
+        SourceHealth("thecitizen-rss", history[3], history[3].finished_at, None, None, 0),
+    ]
+
+
+def test_failures_in_a_row_reset_after_an_ok_run(store):
+    def health_after(minutes: int, ok: bool) -> SourceHealth:
+        store.record_source_run(run("habarileo", minutes, ok, error=None if ok else f"failed at {minutes}"))
+        (health,) = store.source_health()
+        return health
+
+    assert health_after(0, False).failures_in_a_row == 1
+    assert health_after(10, False).failures_in_a_row == 2
+    recovered = health_after(20, True)
+    assert recovered.failures_in_a_row == 0
+    assert recovered.last_error == "failed at 10" and recovered.last_success_at == run("habarileo", 20).finished_at
+    assert health_after(30, False).failures_in_a_row == 1
+    again = health_after(40, False)
+    assert again.failures_in_a_row == 2
+    assert again.last_run == run("habarileo", 40, False, error="failed at 40")
+    assert again.last_success_at == run("habarileo", 20).finished_at
+
+
+def test_recording_the_same_run_again_keeps_one_copy(store):
+    failed = run("habarileo", 0, ok=False, error="HTTP 500")
+    store.record_source_run(failed)
+    store.record_source_run(failed)
+    assert store.source_health()[0].failures_in_a_row == 1

@@ -51,7 +51,7 @@ def test_reads_and_writes_go_through_an_alias_to_the_versioned_index(es_store):
 def test_the_index_template_holds_a_strict_mapping(es_store):
     es_store.refresh()
     (template,) = es_store.client.indices.get_index_template(name=es_store.index)["index_templates"]
-    assert template["index_template"]["index_patterns"] == [f"{es_store.index}-*"]
+    assert template["index_template"]["index_patterns"] == [f"{es_store.index}-v*"]
     mapping = es_store.client.indices.get_mapping(index=es_store.index)[f"{es_store.index}-v1"]["mappings"]
     assert mapping["dynamic"] == "strict"
     assert mapping["properties"]["doc_id"]["type"] == "keyword"

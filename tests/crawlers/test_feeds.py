@@ -1,4 +1,4 @@
-"""The feed spider's pure parts: what a feed entry becomes, and how a failed request is described."""
+"""The spider's pure parts: what a feed entry becomes, and how a failed request is described."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -10,7 +10,8 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawlers.feed_spider import describe_failure, feed_entry
+from crawlers.feeds import feed_entry
+from crawlers.spider import describe_failure
 
 FEED = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Mwangaza</title>

@@ -1,0 +1,258 @@
+"""The WARC archive: every fetched article response kept as request and response records, the evidence
+of what a page said; one gzip WARC file per UTC day, appended to, and records read back by offset.
+
+Recorded headers: the response's headers as Scrapy delivers them after decoding, so they describe the stored
+payload. Scrapy has already removed a Content-Encoding it undid (one it could not undo stays, and so does the
+encoded body); Content-Length is always the stored payload's length; wire-only Transfer-Encoding and a
+Content-Length that differed (the compressed size) are kept as X-Archive-Orig-* headers, as pywb names them.
+"""
+from __future__ import annotations
+
+import base64
+import fcntl
+import hashlib
+import logging
+import os
+import re
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from http import HTTPStatus
+from io import BytesIO
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from store.models import ArchiveRef
+
+logger = logging.getLogger(__name__)
+
+Headers = tuple[tuple[str, str], ...]
+WARC_VERSION = "1.1"
+ORIGINAL_PREFIX = "X-Archive-Orig-"
+_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\.warc\.gz")
+_GZIP = zlib.MAX_WBITS | 16
+_SCAN_CHUNK = 16 * 1024  # deflate expands at most ~1000x: a chunk never inflates past ~16 MB
+
+
+class ArchiveError(Exception):
+    """An archived record cannot be read back: a bad name, a missing file, or bytes that do not match."""
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One fetch to archive: the final request and its response, the body after transfer decoding."""
+
+    url: str
+    status: int
+    headers: Headers
+    payload: bytes = field(repr=False)
+    method: str = "GET"
+    request_headers: Headers = ()
+    protocol: str = "HTTP/1.1"
+    ip_address: str | None = None
+
+
+@dataclass(frozen=True)
+class ArchivedPage:
+    """A response record read back, its payload verified against the SHA-256 its ArchiveRef holds."""
+
+    url: str
+    status: int
+    headers: Headers
+    payload: bytes = field(repr=False)
+    fetched_at: datetime
+
+    def header(self, name: str) -> str | None:
+        return next((value for key, value in self.headers if key.lower() == name.lower()), None)
+
+
+class WarcArchive:
+    """Writes captures to `habari-YYYYMMDD.warc.gz` in `directory` (the UTC day of `clock()`) and reads them.
+
+    Each record is its own gzip member, written whole in one append under an exclusive lock, so several
+    crawls may share a day's file. A torn member left by a crash is cut off before the next append; complete
+    records are never rewritten.
+    """
+
+    def __init__(self, directory: Path, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+        self.directory = directory
+        self._clock = clock
+        self._file_name: str | None = None
+        self._handle: BinaryIO | None = None
+        self._sound_end = 0  # bytes of the open file known to be complete gzip members
+
+    def write(self, capture: Capture) -> ArchiveRef:
+        """Append the response and request records; the ref points at the response record."""
+        moment = self._clock().astimezone(timezone.utc)
+        handle = self._open(f"habari-{moment:%Y%m%d}.warc.gz")
+        sha256 = hashlib.sha256(capture.payload).digest()
+        records = _records(capture, moment, sha256)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            start = self._complete_end(handle)
+            header = _warcinfo(self._file_name) if start == 0 else b""
+            handle.write(header + records)
+            handle.flush()
+            self._sound_end = start + len(header) + len(records)
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+        return ArchiveRef(warc_file=self._file_name, offset=start + len(header), sha256=sha256.hex())
+
+    def read_record(self, ref: ArchiveRef) -> ArchivedPage:
+        """The response record `ref` points at; ArchiveError if it is missing or its payload's hash differs."""
+        path = self._path(ref.warc_file)
+        where = f"{ref.warc_file} at offset {ref.offset}"
+        if ref.offset < 0:
+            raise ArchiveError(f"{where}: an offset cannot be negative")
+        try:
+            with path.open("rb") as stream:
+                stream.seek(ref.offset)
+                record = next(iter(ArchiveIterator(stream)), None)
+                if record is None or record.rec_type != "response" or record.http_headers is None:
+                    raise ArchiveError(f"{where}: no WARC response record there")
+                payload = record.raw_stream.read()
+        except FileNotFoundError:
+            raise ArchiveError(f"{where}: the WARC file is missing from {self.directory}") from None
+        except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as error:
+            raise ArchiveError(f"{where}: the record cannot be read ({error})") from error
+        actual = hashlib.sha256(payload).hexdigest()
+        if actual != ref.sha256:
+            raise ArchiveError(f"{where}: the payload's SHA-256 is {actual}, not the {ref.sha256} recorded")
+        return ArchivedPage(
+            url=record.rec_headers.get_header("WARC-Target-URI"),
+            status=int(record.http_headers.get_statuscode()),
+            headers=tuple(record.http_headers.headers),
+            payload=payload,
+            fetched_at=datetime.fromisoformat(record.rec_headers.get_header("WARC-Date")).astimezone(timezone.utc),
+        )
+
+    def read_payload(self, ref: ArchiveRef) -> bytes:
+        return self.read_record(ref).payload
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+            self._handle.close()
+        self._handle, self._file_name = None, None
+
+    def _open(self, file_name: str) -> BinaryIO:
+        """The day's file, opened for appending; a new day closes the previous one."""
+        if file_name != self._file_name or self._handle is None:
+            self.close()
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._handle = (self.directory / file_name).open("a+b")
+            self._file_name, self._sound_end = file_name, 0
+        return self._handle
+
+    def _complete_end(self, handle: BinaryIO) -> int:
+        """The end of the file's complete records, after cutting off a torn tail another writer's crash left
+        (only bytes added since this writer's last append are checked)."""
+        size = os.fstat(handle.fileno()).st_size
+        if size == self._sound_end:
+            return size
+        try:
+            end = _end_of_members(handle, self._sound_end)
+        except zlib.error as error:
+            logger.error("%s is damaged after byte %d (%s); appending after it", self._file_name, self._sound_end, error)
+            return size
+        if end < size:
+            logger.warning("%s: cutting off %d bytes of a record torn by an interrupted write", self._file_name,
+                           size - end)
+            handle.truncate(end)
+        return end
+
+    def _path(self, warc_file: str) -> Path:
+        if not _FILE_NAME.fullmatch(warc_file):
+            raise ArchiveError(f"{warc_file!r} is not the name of a WARC file in the archive")
+        return self.directory / warc_file
+
+
+def _records(capture: Capture, moment: datetime, sha256: bytes) -> bytes:
+    """The response record then the request record (linked by WARC-Concurrent-To), each a gzip member."""
+    buffer = BytesIO()
+    writer = WARCWriter(buffer, gzip=True, warc_version=WARC_VERSION)
+    date = moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    warc_headers = {
+        "WARC-Type": "response",
+        "WARC-Date": date,
+        "WARC-Payload-Digest": "sha256:" + base64.b32encode(sha256).decode(),
+    }
+    if capture.ip_address:
+        warc_headers["WARC-IP-Address"] = capture.ip_address
+    response = writer.create_warc_record(
+        capture.url, "response", payload=BytesIO(capture.payload), length=len(capture.payload),
+        http_headers=StatusAndHeaders(_status_line(capture.status), _recorded_headers(capture),
+                                      protocol=capture.protocol),
+        warc_headers_dict=warc_headers,
+    )
+    target = urlsplit(capture.url)
+    request_headers = list(capture.request_headers)
+    if not any(name.lower() == "host" for name, _ in request_headers):
+        request_headers.insert(0, ("Host", target.netloc))
+    path = target.path or "/"
+    request = writer.create_warc_record(
+        capture.url, "request", warc_headers_dict={"WARC-Type": "request", "WARC-Date": date},
+        http_headers=StatusAndHeaders(
+            f"{capture.method} {path}{'?' + target.query if target.query else ''} {capture.protocol}",
+            request_headers, is_http_request=True,
+        ),
+    )
+    writer.write_request_response_pair(request, response)
+    return buffer.getvalue()
+
+
+def _status_line(status: int) -> str:
+    """Scrapy keeps no reason phrase: the standard one is recorded."""
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return str(status)
+
+
+def _recorded_headers(capture: Capture) -> list[tuple[str, str]]:
+    """The response headers made true of the stored payload (see the module docstring)."""
+    length = str(len(capture.payload))
+    recorded = []
+    for name, value in capture.headers:
+        lower = name.lower()
+        if lower == "transfer-encoding" or (lower == "content-length" and value.strip() != length):
+            recorded.append((ORIGINAL_PREFIX + name, value))
+        elif lower != "content-length":
+            recorded.append((name, value))
+    return [*recorded, ("Content-Length", length)]
+
+
+def _warcinfo(file_name: str) -> bytes:
+    buffer = BytesIO()
+    writer = WARCWriter(buffer, gzip=True, warc_version=WARC_VERSION)
+    writer.write_record(writer.create_warcinfo_record(file_name, {
+        "software": "Habari (warcio)",
+        "format": "WARC File Format 1.1",
+        "description": "Article pages fetched by Habari's crawlers, as received after transfer decoding",
+    }))
+    return buffer.getvalue()
+
+
+def _end_of_members(stream: BinaryIO, start: int) -> int:
+    """Where the last complete gzip member from `start` ends; zlib.error if the bytes are not gzip."""
+    stream.seek(start)
+    end = start
+    inflater = zlib.decompressobj(_GZIP)
+    while data := stream.read(_SCAN_CHUNK):
+        data_end = stream.tell()
+        while data:
+            inflater.decompress(data)
+            if not inflater.eof:
+                break
+            data = inflater.unused_data
+            end = data_end - len(data)
+            inflater = zlib.decompressobj(_GZIP)
+    return end

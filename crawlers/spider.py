@@ -1,0 +1,238 @@
+"""The one spider: reads each source's listings (feed, sitemap, section page, search feed, page),
+and fetches the article pages on them that were not fetched before, as FetchedPage items.
+
+Listings are fetched with conditional GET; a 304 ends that listing at no further cost.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip
+from twisted.python.failure import Failure
+
+from crawlers import source_stats
+from crawlers.feeds import FeedError, parse_feed
+from crawlers.links import ArticleLink, SeenFilter
+from crawlers.scrapy_settings import HABARI_SETTINGS
+from crawlers.sections import read_section
+from crawlers.sitemaps import SitemapError, parse_sitemap
+from habari.config import Source, SourceKind
+from pipeline.page import FetchedPage
+from store import ArticleStore, open_store
+from store.models import FetchRecord
+
+FIRST_RUN_WINDOW = timedelta(days=7)  # a sitemap's first visit takes only this recent past
+MAX_SITEMAP_DEPTH = 2
+MAX_LISTINGS_PER_SOURCE = 50
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024
+RECORD_BATCH = 100
+LISTING_NAMES = {
+    SourceKind.rss: "feed",
+    SourceKind.search: "search feed",
+    SourceKind.sitemap: "sitemap",
+    SourceKind.section: "section page",
+    SourceKind.page: "page",
+}
+
+
+class NewsSpider(scrapy.Spider):
+    name = "habari"
+
+    def __init__(self, sources: Sequence[Source], search_terms: Sequence[str] = (), refetch: bool = False,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.sources = tuple(sources)
+        self.search_terms = tuple(search_terms)
+        self.refetch = refetch
+        self.store: ArticleStore
+        self.seen: SeenFilter
+        self.last_success: dict[str, datetime | None] = {}
+        self.requested = Counter[tuple[str, str]]()  # (source id, "article" | "listing") -> requests made
+        self.records: list[FetchRecord] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.store = open_store(crawler.settings[HABARI_SETTINGS])
+        spider.seen = SeenFilter(spider.store)
+        spider.last_success = {health.source_id: health.last_success_at for health in spider.store.source_health()}
+        crawler.signals.connect(spider.close_store, signal=signals.spider_closed)
+        return spider
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for source in self.sources:
+            if source.kind is SourceKind.page:
+                for request in self.article_requests(source, [ArticleLink(source.url)]):
+                    yield request
+                source_stats.count(self.crawler.stats, source.id, source_stats.LISTING_LINKS)
+                continue
+            urls = [source.search_url(term) for term in self.search_terms] if source.kind is SourceKind.search else [
+                source.url
+            ]
+            for url in urls:
+                yield self.listing_request(source, url, depth=0)
+
+    def listing_request(self, source: Source, url: str, depth: int) -> scrapy.Request:
+        self.requested[source.id, "listing"] += 1
+        headers = {}
+        record = self.store.fetch_records([url]).get(url)
+        if record and record.etag:
+            headers["If-None-Match"] = record.etag
+        if record and record.last_modified:
+            headers["If-Modified-Since"] = record.last_modified
+        return scrapy.Request(
+            url, callback=self.parse_listing, errback=self.listing_failed, headers=headers, dont_filter=True,
+            meta={"source": source, "depth": depth, "link_url": url, "handle_httpstatus_list": [304]},
+        )
+
+    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+        source: Source = response.meta["source"]
+        stats = self.crawler.stats
+        if response.status == 304:
+            source_stats.count(stats, source.id, source_stats.NOT_MODIFIED)
+            source_stats.count(stats, source.id, source_stats.LISTING_LINKS, 0)
+            return
+        self.remember(response)
+        try:
+            links, listings = self.read_listing(response, source)
+        except (FeedError, SitemapError, OSError) as error:
+            source_stats.record_error(stats, source.id, f"{LISTING_NAMES[source.kind]} {response.url}: {error}")
+            return
+        source_stats.count(stats, source.id, source_stats.LISTING_LINKS, len(links))
+        depth = response.meta["depth"]
+        for url in listings:
+            if self.requested[source.id, "listing"] < MAX_LISTINGS_PER_SOURCE:
+                yield self.listing_request(source, url, depth + 1)
+        yield from self.article_requests(source, links)
+
+    def read_listing(self, response: Response, source: Source) -> tuple[list[ArticleLink], list[str]]:
+        """The article links on a listing, and the further listings to visit."""
+        depth = response.meta["depth"]
+        if source.kind in (SourceKind.rss, SourceKind.search):
+            content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+            return parse_feed(response.body, content_type), []
+        if source.kind is SourceKind.sitemap:
+            body = response.body
+            if body[:2] == b"\x1f\x8b":
+                body = gunzip(body, max_size=MAX_SITEMAP_BYTES)
+            sitemap = parse_sitemap(body)
+            cutoff = self.cutoff(source)
+            children = [c.url for c in sitemap.children if c.changed_at is None or c.changed_at >= cutoff]
+            links = [link for link in sitemap.links if link.changed_at is None or link.changed_at >= cutoff]
+            return links, children if depth < MAX_SITEMAP_DEPTH else []
+        if not isinstance(response, HtmlResponse):
+            raise FeedError(f"a section page must be HTML, not {_content_type(response)}")
+        section = read_section(response, source)
+        return section.articles, section.listings if depth < source.max_depth else []
+
+    def cutoff(self, source: Source) -> datetime:
+        """Sitemap entries changed before this are skipped: the last good run, or a week on the first."""
+        return self.last_success.get(source.id) or datetime.now(timezone.utc) - FIRST_RUN_WINDOW
+
+    def article_requests(self, source: Source, links: Iterable[ArticleLink]) -> Iterator[scrapy.Request]:
+        if self.refetch:
+            fresh = list(links)
+            for link in fresh:
+                self.seen.mark(link.url)
+        else:
+            fresh = self.seen.new_links(links)
+        for link in fresh:
+            if self.requested[source.id, "article"] >= source.max_pages:
+                source_stats.reject(self.crawler.stats, source.id, f"over the cap of {source.max_pages} pages a run")
+                continue
+            self.requested[source.id, "article"] += 1
+            yield scrapy.Request(
+                link.url, callback=self.parse_article, errback=self.article_failed, dont_filter=True,
+                meta={"source": source, "entry": link.entry, "link_url": link.url, "archive": True},
+            )
+
+    def parse_article(self, response: Response) -> Iterator[FetchedPage]:
+        source: Source = response.meta["source"]
+        source_stats.count(self.crawler.stats, source.id, source_stats.PAGES_FETCHED)
+        self.remember(response)
+        if not isinstance(response, HtmlResponse):
+            source_stats.reject(self.crawler.stats, source.id, f"not HTML ({_content_type(response)})")
+            return
+        yield FetchedPage(
+            url=response.url,
+            body=response.body,
+            fetched_at=datetime.now(timezone.utc),
+            source_id=source.id,
+            outlet=source.outlet,
+            encoding=_declared_charset(response),
+            entry=response.meta["entry"],
+            archive=response.meta.get("archive_ref"),
+        )
+
+    def listing_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it on errback failures
+        source: Source = request.meta["source"]
+        message = f"{LISTING_NAMES[source.kind]} {request.url}: {describe_failure(failure)}"
+        source_stats.record_error(self.crawler.stats, source.id, message)
+
+    def article_failed(self, failure: Failure) -> None:
+        source: Source = failure.request.meta["source"]  # type: ignore[attr-defined]
+        source_stats.reject(self.crawler.stats, source.id, describe_failure(failure))
+
+    def remember(self, response: Response) -> None:
+        """Keep the fetch's validators and content hash under the URL the listing gave (redirects
+        keep it in meta); written to the store in batches."""
+        header = response.headers.get
+        self.records.append(FetchRecord(
+            url=response.meta["link_url"],
+            fetched_at=datetime.now(timezone.utc),
+            status=response.status,
+            etag=_text(header("ETag")),
+            last_modified=_text(header("Last-Modified")),
+            content_sha256=hashlib.sha256(response.body).hexdigest(),
+        ))
+        if len(self.records) >= RECORD_BATCH:
+            self.save_records()
+
+    def save_records(self) -> None:
+        records, self.records = self.records, []
+        if records:
+            self.store.save_fetch_records(records)
+
+    def close_store(self) -> None:
+        try:
+            self.save_records()
+        finally:
+            self.store.close()
+
+
+def describe_failure(failure: Failure) -> str:
+    """A short reason: 'HTTP 404', 'Forbidden by robots.txt', 'DNS lookup failed: ...'."""
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status}"
+    if failure.check(IgnoreRequest):
+        return failure.getErrorMessage() or "request ignored"
+    return failure.getErrorMessage() or failure.type.__name__
+
+
+def _content_type(response: Response) -> str:
+    return response.headers.get("Content-Type", b"unknown type").decode("latin-1").split(";")[0]
+
+
+def _declared_charset(response: Response) -> str | None:
+    """The charset the HTTP header declares, if any; the pipeline decides whether to believe it."""
+    content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip('"')
+    return None
+
+
+def _text(value: bytes | None) -> str | None:
+    return value.decode("latin-1") if value else None
