@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
-from warcio.statusandheaders import StatusAndHeaders
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserException
 from warcio.warcwriter import WARCWriter
 
 from store.models import ArchiveRef
@@ -77,8 +77,8 @@ class WarcArchive:
     """Writes captures to `habari-YYYYMMDD.warc.gz` in `directory` (the UTC day of `clock()`) and reads them.
 
     Each record is its own gzip member, written whole in one append under an exclusive lock, so several
-    crawls may share a day's file. A torn member left by a crash is cut off before the next append; complete
-    records are never rewritten.
+    crawls may share a day's file. A torn member left by a crash (warcio would read it as a short record) is
+    cut off before the next append; complete records are never rewritten.
     """
 
     def __init__(self, directory: Path, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
@@ -98,8 +98,7 @@ class WarcArchive:
         try:
             start = self._complete_end(handle)
             header = _warcinfo(self._file_name) if start == 0 else b""
-            handle.write(header + records)
-            handle.flush()
+            _write_all(handle, header + records)
             self._sound_end = start + len(header) + len(records)
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
@@ -119,8 +118,8 @@ class WarcArchive:
                     raise ArchiveError(f"{where}: no WARC response record there")
                 payload = record.raw_stream.read()
         except FileNotFoundError:
-            raise ArchiveError(f"{where}: the WARC file is missing from {self.directory}") from None
-        except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as error:
+            raise ArchiveError(f"{where}: the WARC file is missing from the archive") from None
+        except (ArchiveLoadFailed, StatusAndHeadersParserException, OSError, EOFError, ValueError, zlib.error) as error:
             raise ArchiveError(f"{where}: the record cannot be read ({error})") from error
         actual = hashlib.sha256(payload).hexdigest()
         if actual != ref.sha256:
@@ -138,7 +137,6 @@ class WarcArchive:
 
     def close(self) -> None:
         if self._handle is not None:
-            self._handle.flush()
             os.fsync(self._handle.fileno())
             self._handle.close()
         self._handle, self._file_name = None, None
@@ -148,7 +146,7 @@ class WarcArchive:
         if file_name != self._file_name or self._handle is None:
             self.close()
             self.directory.mkdir(parents=True, exist_ok=True)
-            self._handle = (self.directory / file_name).open("a+b")
+            self._handle = (self.directory / file_name).open("a+b", buffering=0)  # nothing left in a buffer
             self._file_name, self._sound_end = file_name, 0
         return self._handle
 
@@ -156,12 +154,13 @@ class WarcArchive:
         """The end of the file's complete records, after cutting off a torn tail another writer's crash left
         (only bytes added since this writer's last append are checked)."""
         size = os.fstat(handle.fileno()).st_size
-        if size == self._sound_end:
+        start = self._sound_end if self._sound_end <= size else 0  # shorter than we left it: check it all
+        if size == start:
             return size
         try:
-            end = _end_of_members(handle, self._sound_end)
+            end = _end_of_members(handle, start)
         except zlib.error as error:
-            logger.error("%s is damaged after byte %d (%s); appending after it", self._file_name, self._sound_end, error)
+            logger.error("%s is damaged after byte %d (%s); appending after it", self._file_name, start, error)
             return size
         if end < size:
             logger.warning("%s: cutting off %d bytes of a record torn by an interrupted write", self._file_name,
@@ -239,6 +238,13 @@ def _warcinfo(file_name: str) -> bytes:
         "description": "Article pages fetched by Habari's crawlers, as received after transfer decoding",
     }))
     return buffer.getvalue()
+
+
+def _write_all(handle: BinaryIO, data: bytes) -> None:
+    """An unbuffered write may be short (a full disk): go on until all is written or it fails."""
+    view = memoryview(data)
+    while view:
+        view = view[handle.write(view):]
 
 
 def _end_of_members(stream: BinaryIO, start: int) -> int:

@@ -3,11 +3,13 @@ archive, and leaves the ArchiveRef in `meta["archive_ref"]` for the spider's Fet
 
 Reads HABARI_WARC_DIR (off when unset). Placed at 560: in process_response order it runs after
 RedirectMiddleware (600), HttpCompressionMiddleware (590) and MetaRefreshMiddleware (580), so it sees the
-final, decoded response.
+final, decoded response. Records are compressed and written on one worker thread, off the reactor.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from scrapy import signals
@@ -29,6 +31,7 @@ class WarcArchiveMiddleware:
     def __init__(self, archive: WarcArchive, stats: StatsCollector) -> None:
         self._archive = archive
         self._stats = stats
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc")  # one at a time: appends in order
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcArchiveMiddleware:
@@ -39,11 +42,14 @@ class WarcArchiveMiddleware:
         crawler.signals.connect(middleware.close, signal=signals.spider_closed)
         return middleware
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    async def process_response(self, request: Request, response: Response) -> Response:
         if not request.meta.get(ARCHIVE) or not 200 <= response.status < 300:
             return response
+        loop = asyncio.get_running_loop()
         try:
-            request.meta[ARCHIVE_REF] = self._archive.write(capture(request, response))
+            request.meta[ARCHIVE_REF] = await loop.run_in_executor(
+                self._writer, self._archive.write, capture(request, response)
+            )
         except OSError as error:
             message = f"could not archive {response.url}: {error}"
             logger.error(message)
@@ -56,6 +62,7 @@ class WarcArchiveMiddleware:
         return response
 
     def close(self) -> None:
+        self._writer.shutdown(wait=True)
         self._archive.close()
 
 

@@ -1,7 +1,6 @@
-"""The scale-out store: articles in Elasticsearch 9, behind an alias in front of a versioned index.
+"""The scale-out store: articles, fetch records and source runs in Elasticsearch 9, each behind an alias.
 
-Fetch records and source runs have small indices of their own, set up the same way: an explicit index
-template with a strict mapping (core features only) and an alias; writes are bulk upserts.
+Each alias fronts a versioned index made from an explicit template with a strict mapping (core features only).
 """
 from __future__ import annotations
 
@@ -184,11 +183,7 @@ class ElasticsearchStore(ArticleStore):
         return found
 
     def save_fetch_records(self, records: Iterable[FetchRecord]) -> None:
-        actions = (
-            {"_op_type": "index", "_id": es_operations.fetch_doc_id(r.url), "_source": es_operations.fetch_document(r)}
-            for r in records
-        )
-        self._bulk(self.fetches_index, actions, "fetch records")
+        self._bulk(self.fetches_index, map(es_operations.fetch_action, records), "fetch records")
 
     def record_source_run(self, run: SourceRun) -> None:
         """Refreshed at once so source_health sees it; runs are few (one per source per poll)."""
@@ -287,7 +282,7 @@ class ElasticsearchStore(ArticleStore):
 
     @contextmanager
     def _errors(self, action: str, index: str | None = None) -> Iterator[None]:
-        """Turn client errors into StoreError naming the node, the index (the articles' by default) and the action."""
+        """Client errors as StoreError naming the node, the index (the articles' by default) and the action."""
         try:
             yield
         except ApiError as error:

@@ -5,12 +5,11 @@ Their strict mappings, their documents, and the source-health aggregation; Elast
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict
 
 from elasticsearch import Elasticsearch
 
 from store.base import StoreError
-from store.models import FetchRecord, SourceHealth, SourceRun, _iso, _parse_iso
+from store.models import FetchRecord, SourceHealth, SourceRun, _iso
 
 MAX_SOURCES = 10_000
 _STORED_ONLY = {"type": "keyword", "index": False, "doc_values": False}
@@ -56,12 +55,14 @@ def fetch_doc_id(url: str) -> str:
     return hashlib.sha256(url.encode()).hexdigest()
 
 
-def fetch_document(record: FetchRecord) -> dict:
-    return {**asdict(record), "fetched_at": _iso(record.fetched_at)}
+def fetch_action(record: FetchRecord) -> dict:
+    """A bulk action upserting the record under the hash of its URL."""
+    document = record.to_record()
+    return {"_op_type": "index", "_id": fetch_doc_id(record.url), "_source": document}
 
 
 def to_fetch_record(document: dict) -> FetchRecord:
-    return FetchRecord(**{**document, "fetched_at": _parse_iso(document["fetched_at"])})
+    return FetchRecord.from_record(document)
 
 
 def run_doc_id(run: SourceRun) -> str:
@@ -70,7 +71,7 @@ def run_doc_id(run: SourceRun) -> str:
 
 
 def run_document(run: SourceRun) -> dict:
-    return {**asdict(run), "started_at": _iso(run.started_at), "finished_at": _iso(run.finished_at)}
+    return run.to_record()
 
 
 def source_health(client: Elasticsearch, index: str) -> list[SourceHealth]:
@@ -123,8 +124,7 @@ def _latest_run(bucket: dict) -> SourceRun | None:
 
 
 def _to_run(document: dict) -> SourceRun:
-    started_at, finished_at = _parse_iso(document["started_at"]), _parse_iso(document["finished_at"])
-    return SourceRun(**{**document, "started_at": started_at, "finished_at": finished_at})
+    return SourceRun.from_record(document)
 
 
 def _failed_since(source_id: str, moment: str) -> dict:

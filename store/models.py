@@ -4,8 +4,9 @@ Both backends take and return exactly these; nothing above `store/` sees a backe
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
+from typing import ClassVar, Self
 
 from store.query import QueryNode
 
@@ -109,8 +110,25 @@ class SearchResult:
     facets: dict[str, list[FacetBucket]] = field(default_factory=dict)
 
 
+class _TimedRecord:
+    """to_record/from_record for flat records whose `_times` fields are datetimes (ISO UTC in JSON)."""
+
+    _times: ClassVar[tuple[str, ...]] = ()
+
+    def to_record(self) -> dict:
+        record = asdict(self)  # type: ignore[call-overload]
+        return {name: _iso(value) if name in self._times and value else value for name, value in record.items()}
+
+    @classmethod
+    def from_record(cls, record: dict) -> Self:
+        values = {field.name: record.get(field.name) for field in fields(cls)}  # type: ignore[arg-type]
+        for name in cls._times:
+            values[name] = _parse_iso(values[name]) if values[name] else None
+        return cls(**values)
+
+
 @dataclass(frozen=True)
-class FetchRecord:
+class FetchRecord(_TimedRecord):
     """The crawl's memory of one canonical URL: when it was last fetched, with what validators
     (for conditional GET) and what content hash (to tell a changed page from the same one)."""
 
@@ -121,9 +139,11 @@ class FetchRecord:
     last_modified: str | None = None
     content_sha256: str | None = None
 
+    _times: ClassVar[tuple[str, ...]] = ("fetched_at",)
+
 
 @dataclass(frozen=True)
-class SourceRun:
+class SourceRun(_TimedRecord):
     """What one poll of one source did."""
 
     source_id: str
@@ -134,6 +154,8 @@ class SourceRun:
     new_articles: int = 0
     errors: int = 0
     error: str | None = None
+
+    _times: ClassVar[tuple[str, ...]] = ("started_at", "finished_at")
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from store.base import ArticleStore, StoreError
@@ -26,15 +25,13 @@ from store.models import (
     SearchResult,
     SourceHealth,
     SourceRun,
-    _iso,
-    _parse_iso,
 )
 from store.query import And, Phrase, QueryNode, Term
 
 SCHEMA_VERSION = 2
 FACET_SIZE = 50
 MAX_PARAMS = 500
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _FETCH_COLUMNS = ("url", "fetched_at", "status", "etag", "last_modified", "content_sha256")
 _COLUMNS = ("doc_id", "source_id", "outlet", "language", "published_ts", "fetched_ts", "title", "text", "record")
 _SCHEMA = f"""
@@ -207,7 +204,7 @@ class SqliteStore(ArticleStore):
 
     def record_source_run(self, run: SourceRun) -> None:
         """Recording the same run (source and start time) again replaces it, so a retry never doubles it."""
-        record = json.dumps({**asdict(run), "started_at": _iso(run.started_at), "finished_at": _iso(run.finished_at)})
+        record = json.dumps(run.to_record())
         self._write(_RECORD_RUN, [(run.source_id, _micros(run.started_at), _micros(run.finished_at), run.ok, record)])
 
     def source_health(self) -> list[SourceHealth]:
@@ -294,21 +291,13 @@ def _to_article(title: str, text: str, record: str) -> Article:
     return Article.from_record({**json.loads(record), "title": title, "text": text})
 
 
-def _to_fetch_record(
-    url: str, fetched_at: str, status: int, etag: str | None, last_modified: str | None, content_sha256: str | None
-) -> FetchRecord:
-    return FetchRecord(url, _parse_iso(fetched_at), status, etag, last_modified, content_sha256)
+def _to_fetch_record(*row: object) -> FetchRecord:
+    return FetchRecord.from_record(dict(zip(_FETCH_COLUMNS, row)))
 
 
 def _fetch_row(record: FetchRecord) -> tuple:
-    return (
-        record.url,
-        _iso(record.fetched_at),
-        record.status,
-        record.etag,
-        record.last_modified,
-        record.content_sha256,
-    )
+    values = record.to_record()
+    return tuple(values[column] for column in _FETCH_COLUMNS)
 
 
 def _to_health(
@@ -327,10 +316,7 @@ def _to_health(
 
 
 def _to_run(record: str) -> SourceRun:
-    values = json.loads(record)
-    return SourceRun(
-        **{**values, "started_at": _parse_iso(values["started_at"]), "finished_at": _parse_iso(values["finished_at"])}
-    )
+    return SourceRun.from_record(json.loads(record))
 
 
 def _micros(moment: datetime) -> int:

@@ -1,4 +1,4 @@
-"""Hostile behaviours a fake site can be given, as quirks: each a frozen dataclass with its own routes.
+"""Hostile behaviours a fake site can be given: quirks, frozen dataclasses that add routes or change listings.
 
 Throttling, redirect loops, huge pages, a gzip bomb, a lying charset, a broken feed, tracking copies, slowness, PDFs.
 """
@@ -17,7 +17,7 @@ from habari.demo.pages import not_found, render_article
 from habari.demo.site import LiveSite, Quirk, Request, Response, Route, Streamed
 
 MIB = 1024 * 1024
-_INFLATED_CHUNK = b" " * MIB  # what the gzip bomb repeats once decompressed
+_BLANK_MIB = b" " * MIB  # what the gzip bomb inflates to, over and over
 _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"  # deflate, no name, no mtime, best compression
 _FINAL_BLOCK = b"\x03\x00"  # an empty last deflate block
 
@@ -99,18 +99,18 @@ class GzipBomb(Quirk):
         article = site.article(self.slug)
         if article is None:
             return not_found(site, request)
-        prefix = f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{escape(article.title)}</title></head><body>'
-        prefix_block, block = _deflated(prefix.encode()), _deflated(_INFLATED_CHUNK)
-        inflated = len(prefix.encode()) + self.inflated_mib * MIB
+        head = f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{escape(article.title)}</title></head><body>'
+        head_block, blank_block = _deflated(head.encode()), _blank_block()
+        inflated = len(head.encode()) + self.inflated_mib * MIB
 
         def chunks() -> Iterator[bytes]:
-            yield _GZIP_HEADER + prefix_block
+            yield _GZIP_HEADER + head_block
             for _ in range(self.inflated_mib):
-                yield block
-            crc = _crc_of_bomb(prefix.encode(), self.inflated_mib)
+                yield blank_block
+            crc = _crc_of_blanks(head.encode(), self.inflated_mib)
             yield _FINAL_BLOCK + struct.pack("<II", crc, inflated & 0xFFFFFFFF)
 
-        length = len(_GZIP_HEADER) + len(prefix_block) + len(block) * self.inflated_mib + len(_FINAL_BLOCK) + 8
+        length = len(_GZIP_HEADER) + len(head_block) + len(blank_block) * self.inflated_mib + len(_FINAL_BLOCK) + 8
         return Response(200, Streamed(length, chunks), headers=(("Content-Encoding", "gzip"),))
 
 
@@ -206,8 +206,8 @@ def one_page_pdf(line: str) -> bytes:
     objects = (
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+         b" /Resources << /Font << /F1 5 0 R >> >> >>"),
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     )
@@ -230,16 +230,22 @@ def _redirect(location: str) -> Response:
     return Response(302, f'<a href="{location}">{location}</a>'.encode(), headers=(("Location", location),))
 
 
-@functools.cache
 def _deflated(data: bytes) -> bytes:
-    """`data` as raw deflate ending in a full flush, so the block can follow any other such block."""
+    """`data` as raw deflate ending in a full flush, so that any such block may follow it."""
     compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
     return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
 
 
 @functools.cache
-def _crc_of_bomb(prefix: bytes, chunks: int) -> int:
-    crc = zlib.crc32(prefix)
-    for _ in range(chunks):
-        crc = zlib.crc32(_INFLATED_CHUNK, crc)
+def _blank_block() -> bytes:
+    """A MiB of blanks, deflated once per process (about 1 KB); the bomb repeats it."""
+    return _deflated(_BLANK_MIB)
+
+
+@functools.cache
+def _crc_of_blanks(head: bytes, mebibytes: int) -> int:
+    """The gzip CRC-32 of `head` and that many MiB of blanks (half a second a GiB: computed once)."""
+    crc = zlib.crc32(head)
+    for _ in range(mebibytes):
+        crc = zlib.crc32(_BLANK_MIB, crc)
     return crc

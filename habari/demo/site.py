@@ -152,4 +152,4 @@ class LiveSite:
             return dict(self._neighbours)
 
 
-Route = Callable[[LiveSite, Request], "Response | None"]  # None: not this route's request, try the next
+Route = Callable[[LiveSite, Request], Response | None]  # None: not this route's request, try the next

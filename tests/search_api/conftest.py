@@ -16,6 +16,7 @@ from store import Article, ArticleStore
 from tests.builders import make_article
 
 FETCHED = datetime(2026, 3, 7, 6, 0, tzinfo=timezone.utc)
+UNREACHABLE_NODE = "http://127.0.0.1:1"
 
 
 def article(doc_id: str, **fields: Any) -> Article:

@@ -7,10 +7,11 @@ import re
 from html import unescape
 
 import pytest
+from fastapi.testclient import TestClient
 
-from search_api.deps import get_store
-from tests.search_api.conftest import MAJI, WATER
-from tests.search_api.test_routes_api import UnreachableStore
+from search_api import create_app
+from store import open_store
+from tests.search_api.conftest import MAJI, UNREACHABLE_NODE, WATER
 
 
 def hrefs(html: str) -> list[str]:
@@ -114,9 +115,10 @@ def test_unknown_article_page_is_404(client):
     assert response.status_code == 404 and "no-such-id" in response.text
 
 
-def test_store_error_page_is_503(client):
-    client.app.dependency_overrides[get_store] = lambda: UnreachableStore()
-    response = client.get("/", params={"q": "maji"})
+def test_store_error_page_is_503(make_settings):
+    settings = make_settings(store="elasticsearch", es_url=UNREACHABLE_NODE)
+    with open_store(settings) as store:
+        response = TestClient(create_app(settings, store)).get("/", params={"q": "maji"})
     assert response.status_code == 503 and "not available right now" in response.text
     assert "Traceback" not in response.text
 

@@ -206,7 +206,9 @@ def test_fetch_records_are_saved_looked_up_and_replaced_by_url(store):
         last_modified="Fri, 20 Nov 2026 09:00:00 GMT",
         content_sha256="0a" * 32,
     )
-    page = fetch_record("https://habari.example.tz/ng'ombe-wa-zinga?id=7", status=404, fetched_at=NOW - timedelta(microseconds=1))
+    page = fetch_record(
+        "https://habari.example.tz/ng'ombe-wa-zinga?id=7", status=404, fetched_at=NOW - timedelta(microseconds=1)
+    )
     assert store.fetch_records([feed.url]) == {}
     store.save_fetch_records([feed, page])
     unknown = "https://habari.example.tz/unknown"

@@ -12,8 +12,8 @@ import pytest
 from habari.settings import StoreBackend
 from store import Article, StoreError
 from store.elasticsearch import ElasticsearchStore
-from tests.builders import make_article
-
+from store.models import FetchRecord, SourceRun
+from tests.builders import FETCHED_AT, make_article
 
 
 def article(doc_id: str) -> Article:
@@ -102,3 +102,38 @@ def test_an_unreachable_node_is_a_store_error_naming_the_url(make_settings):
     with ElasticsearchStore.from_settings(settings) as store:
         with pytest.raises(StoreError, match=r"http://127\.0\.0\.1:9 \(index gone\): count failed"):
             store.count()
+
+
+@pytest.mark.elasticsearch
+def test_fetch_records_and_runs_have_their_own_strict_indices_behind_aliases(es_store):
+    es_store.refresh()
+    indices = es_store.client.indices
+    for alias in (f"{es_store.index}-fetches", f"{es_store.index}-runs"):
+        assert set(indices.get_alias(name=alias)) == {f"{alias}-v1"}
+        (template,) = indices.get_index_template(name=alias)["index_templates"]
+        assert template["index_template"]["index_patterns"] == [f"{alias}-v*"]
+        assert indices.get_mapping(index=alias)[f"{alias}-v1"]["mappings"]["dynamic"] == "strict"
+    mapping = indices.get_mapping(index=es_store.index)[f"{es_store.index}-v1"]["mappings"]
+    archive = mapping["properties"]["archive"]["properties"]
+    assert archive["offset"] == {"type": "long", "index": False, "doc_values": False}
+
+
+@pytest.mark.elasticsearch
+def test_a_vanished_fetch_index_is_an_error_not_an_unknown_url(es_store):
+    record = FetchRecord("https://news.example.tz/a", FETCHED_AT, 200)
+    es_store.save_fetch_records([record])
+    es_store.client.indices.delete(index=f"{es_store.index}-fetches-v1")
+    with pytest.raises(StoreError, match=r"\(index test-\w+-fetches\): fetch record lookup failed: index_not_found"):
+        es_store.fetch_records([record.url])
+
+
+@pytest.mark.elasticsearch
+def test_drop_removes_the_fetch_and_run_indices_too(es_store):
+    es_store.save_fetch_records([FetchRecord("https://news.example.tz/a", FETCHED_AT, 200)])
+    es_store.record_source_run(SourceRun("mwananchi-rss", FETCHED_AT, FETCHED_AT, True))
+    es_store.drop()
+    indices = es_store.client.indices
+    for alias in (f"{es_store.index}-fetches", f"{es_store.index}-runs"):
+        assert not indices.exists(index=f"{alias}-v1")
+        assert not indices.exists_alias(name=alias)
+        assert not indices.exists_index_template(name=alias)
