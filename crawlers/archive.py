@@ -1,10 +1,5 @@
-"""The WARC archive: every fetched article response kept as request and response records, the evidence
-of what a page said; one gzip WARC file per UTC day, appended to, and records read back by offset.
-
-Recorded headers: the response's headers as Scrapy delivers them after decoding, so they describe the stored
-payload. Scrapy has already removed a Content-Encoding it undid (one it could not undo stays, and so does the
-encoded body); Content-Length is always the stored payload's length; wire-only Transfer-Encoding and a
-Content-Length that differed (the compressed size) are kept as X-Archive-Orig-* headers, as pywb names them.
+"""The WARC archive: each fetched article kept as request and response records, the evidence of what a
+page said; one gzip WARC file per UTC day, appended to, and records read back by offset with their hash checked.
 """
 from __future__ import annotations
 
@@ -38,6 +33,7 @@ WARC_VERSION = "1.1"
 ORIGINAL_PREFIX = "X-Archive-Orig-"
 _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\.warc\.gz")
 _GZIP = zlib.MAX_WBITS | 16
+_UNREADABLE = (ArchiveLoadFailed, StatusAndHeadersParserException, OSError, EOFError, ValueError, zlib.error)
 _SCAN_CHUNK = 16 * 1024  # deflate expands at most ~1000x: a chunk never inflates past ~16 MB
 
 
@@ -119,7 +115,7 @@ class WarcArchive:
                 payload = record.raw_stream.read()
         except FileNotFoundError:
             raise ArchiveError(f"{where}: the WARC file is missing from the archive") from None
-        except (ArchiveLoadFailed, StatusAndHeadersParserException, OSError, EOFError, ValueError, zlib.error) as error:
+        except _UNREADABLE as error:
             raise ArchiveError(f"{where}: the record cannot be read ({error})") from error
         actual = hashlib.sha256(payload).hexdigest()
         if actual != ref.sha256:
@@ -217,7 +213,12 @@ def _status_line(status: int) -> str:
 
 
 def _recorded_headers(capture: Capture) -> list[tuple[str, str]]:
-    """The response headers made true of the stored payload (see the module docstring)."""
+    """The response headers as Scrapy delivers them after decoding, made true of the stored payload.
+
+    Scrapy has already removed a Content-Encoding it undid (one it could not undo stays, and so does the
+    encoded body). Content-Length is always the stored payload's length; wire-only Transfer-Encoding and a
+    Content-Length that differed (the compressed size) are kept as X-Archive-Orig-* headers, as pywb names them.
+    """
     length = str(len(capture.payload))
     recorded = []
     for name, value in capture.headers:

@@ -38,13 +38,16 @@ def crawl(
     source_ids: Iterable[str] | None = None,
     limits: CrawlLimits | None = None,
     on_progress: ProgressCallback | None = None,
+    index: bool = True,
 ) -> list[SourceOutcome]:
     """Crawl the given sources (default: every enabled one); every source gets an outcome, logged
     and kept in the store's source history. Limits default to POLITE, or LOCAL_WEB when settings
-    say every source is on this machine; `on_progress` receives running totals every second."""
+    say every source is on this machine; `on_progress` receives running totals every second.
+    With `index` off, pages are fetched and archived but not indexed."""
     sources = _select(settings, source_ids)
     started_at = datetime.now(timezone.utc)
-    outcomes = _run_in_child(settings, sources, limits, refetch=False, on_progress=on_progress)
+    job = CrawlJob(settings, tuple(sources), limits or _default_limits(settings), refetch=False, index=index)
+    outcomes = _run_in_child(job, on_progress)
     _record_runs(settings, outcomes, started_at)
     return outcomes
 
@@ -56,7 +59,7 @@ def submit_url(settings: Settings, url: str, limits: CrawlLimits | None = None) 
         id=SUBMITTED, outlet=host, outlet_type=OutletType.online, kind=SourceKind.page, url=url,
         language=Language.mixed,
     )
-    (outcome,) = _run_in_child(settings, [source], limits, refetch=True)
+    (outcome,) = _run_in_child(CrawlJob(settings, (source,), limits or _default_limits(settings), refetch=True))
     return outcome
 
 
@@ -84,19 +87,16 @@ class CrawlJob:
     sources: tuple[Source, ...]
     limits: CrawlLimits
     refetch: bool
+    index: bool = True
 
 
-def _run_in_child(
-    settings: Settings,
-    sources: Sequence[Source],
-    limits: CrawlLimits | None,
-    refetch: bool,
-    on_progress: ProgressCallback | None = None,
-) -> list[SourceOutcome]:
+def _default_limits(settings: Settings) -> CrawlLimits:
+    return LOCAL_WEB if settings.local_web else POLITE
+
+
+def _run_in_child(job: CrawlJob, on_progress: ProgressCallback | None = None) -> list[SourceOutcome]:
     """Run the spider in a fresh process; log and return one outcome per source, in order."""
-    limits = limits or (LOCAL_WEB if settings.local_web else POLITE)
-    job = CrawlJob(settings, tuple(sources), limits, refetch)
-    outcomes = _child_outcomes(job, on_progress) if sources else []
+    outcomes = _child_outcomes(job, on_progress) if job.sources else []
     for outcome in outcomes:
         logger.log(logging.INFO if outcome.ok else logging.WARNING, "source %s", outcome.describe())
     return outcomes
@@ -137,7 +137,7 @@ def _child_main(job: CrawlJob, sender: Connection) -> None:
 
 
 def _crawl_here(job: CrawlJob, sender: Connection) -> list[SourceOutcome]:
-    process = AsyncCrawlerProcess({**scrapy_settings(job.settings, job.limits), PROGRESS_PIPE: ProgressPipe(sender)})
+    process = AsyncCrawlerProcess({**scrapy_settings(job.settings, job.limits, job.index), PROGRESS_PIPE: ProgressPipe(sender)})
     # An unreachable host's robots.txt is logged with a full traceback; the feed's own failure
     # is reported in the source's outcome instead, in one line.
     logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)

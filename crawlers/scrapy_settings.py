@@ -45,7 +45,7 @@ LOCAL_WEB = CrawlLimits(
 )
 
 
-def scrapy_settings(settings: Settings, limits: CrawlLimits = POLITE) -> dict[str, Any]:
+def scrapy_settings(settings: Settings, limits: CrawlLimits = POLITE, index: bool = True) -> dict[str, Any]:
     """Scrapy settings for one crawl; the item pipeline reads Habari's settings from HABARI_SETTINGS."""
     return {
         "BOT_NAME": "habari",
@@ -76,7 +76,8 @@ def scrapy_settings(settings: Settings, limits: CrawlLimits = POLITE) -> dict[st
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,  # Scrapy 2.19's code-executing HTTP console: never in Habari
         "LOG_LEVEL": _scrapy_log_level(settings.log_level),
-        "ITEM_PIPELINES": {"crawlers.index_pipeline.IndexPipeline": 300},
+        # Without indexing, a crawl only fetches and archives (the crawl benchmark measures that part).
+        "ITEM_PIPELINES": {"crawlers.index_pipeline.IndexPipeline": 300} if index else {},
         "EXTENSIONS": {"crawlers.progress.ProgressReporter": 500},
         HABARI_SETTINGS: settings,
         INDEX_BATCH_SIZE: limits.index_batch_size,

@@ -1,9 +1,8 @@
 """A downloader middleware that writes each 2xx response of a request marked `meta["archive"]` to the WARC
 archive, and leaves the ArchiveRef in `meta["archive_ref"]` for the spider's FetchedPage.
 
-Reads HABARI_WARC_DIR (off when unset). Placed at 560: in process_response order it runs after
-RedirectMiddleware (600), HttpCompressionMiddleware (590) and MetaRefreshMiddleware (580), so it sees the
-final, decoded response. Records are compressed and written on one worker thread, off the reactor.
+Reads HABARI_WARC_DIR (off when unset). At 560 it sees responses after redirects (600), decompression (590)
+and meta refresh (580); records are compressed and written on one worker thread, off the reactor.
 """
 from __future__ import annotations
 

@@ -85,6 +85,8 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in response.headers:
             self.send_header(name, value)
         self.end_headers()
+        if response.status in _NO_BODY:
+            return
         if isinstance(response.body, bytes):
             self.wfile.write(response.body)
             return

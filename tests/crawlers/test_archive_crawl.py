@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gzip
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,12 +16,17 @@ from warcio.archiveiterator import ArchiveIterator
 from crawlers.archive import WarcArchive
 from crawlers.run import crawl
 from crawlers.scrapy_settings import LOCAL_WEB
+from habari.config import Source
 from habari.demo.content import demo_sources
 from habari.demo.newsweb import ROUTES, LiveSite, NewsWeb, Request, Response, Route
+from habari.settings import Settings
 from search_api import create_app
 from store import Article, ArticleStore, SearchRequest, open_store
-from tests.crawlers.test_feed_crawl import _with_sources
 from tests.fakeweb import ENGLISH_SITE
+
+
+def with_sources(settings: Settings, sources: Iterable[Source]) -> Settings:
+    return settings.model_copy(update={"config": settings.config.model_copy(update={"sources": tuple(sources)})})
 
 
 def served(url: str, accept_encoding: str = "identity") -> bytes:
@@ -63,7 +68,7 @@ def gzip_web() -> Iterator[NewsWeb]:
 
 
 def test_every_indexed_article_keeps_the_exact_bytes_served(store_settings, store, news_sources):
-    settings = _with_sources(store_settings, news_sources)
+    settings = with_sources(store_settings, news_sources)
     crawl(settings, limits=LOCAL_WEB)
 
     articles = indexed(store)
@@ -80,7 +85,7 @@ def test_every_indexed_article_keeps_the_exact_bytes_served(store_settings, stor
 
 
 def test_gzip_encoded_pages_are_archived_decoded_with_headers_that_say_so(make_settings, gzip_web):
-    settings = _with_sources(make_settings(), demo_sources((ENGLISH_SITE,), gzip_web.urls))
+    settings = with_sources(make_settings(), demo_sources((ENGLISH_SITE,), gzip_web.urls))
     crawl(settings, limits=LOCAL_WEB)
 
     with open_store(settings) as store:

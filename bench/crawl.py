@@ -1,0 +1,150 @@
+"""Benchmark: crawl a loopback fake web of many hosts, fetching and archiving every article; then
+time how long a story published in a feed takes to be indexed by the scheduled, polite service.
+
+Usage: bench/crawl.py [--hosts 20] [--articles 500] [--interval-minutes 1] [--skip-latency]
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import platform
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from crawlers.run import crawl
+from crawlers.scrapy_settings import LOCAL_WEB, CrawlLimits
+from habari.config import Source
+from habari.demo.newsweb import NewsArticle, NewsSite, NewsWeb
+from habari.settings import Settings
+from store import SearchRequest, open_store
+from store.query import parse_query
+
+PARAGRAPH = (
+    "Halmashauri ya Wilaya ya Bagamoyo imeendelea na utekelezaji wa miradi ya maendeleo katika kata zake, "
+    "ikiwemo ujenzi wa madarasa, zahanati na barabara za vijijini, kwa fedha za serikali kuu na mapato ya ndani. "
+)
+FAST = CrawlLimits(**{**LOCAL_WEB.__dict__, "concurrent_per_host": 16, "time_limit_seconds": 1800})
+
+
+def fake_site(number: int, articles: int) -> NewsSite:
+    start = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    return NewsSite(
+        id=f"host{number:02d}",
+        name=f"Gazeti {number}",
+        language="sw",
+        articles=tuple(
+            NewsArticle(
+                slug=f"habari-ya-{number}-namba-{n}-bagamoyo",
+                title=f"Habari namba {n} ya gazeti {number}",
+                paragraphs=(PARAGRAPH * 3, PARAGRAPH * 2),
+                published=start + timedelta(minutes=n),
+                author="Mwandishi Wetu",
+                language="sw",
+            )
+            for n in range(articles)
+        ),
+    )
+
+
+def serve(sites: list[NewsSite], urls_out, stop) -> None:
+    """The fake web in its own process, so its threads do not share the crawler's interpreter."""
+    with NewsWeb(sites) as urls:
+        urls_out.send(urls)
+        stop.wait()
+
+
+def rss_sources(urls: dict[str, str], interval_minutes: int) -> tuple[Source, ...]:
+    return tuple(
+        Source(id=f"{site_id}-rss", outlet=site_id, outlet_type="online", kind="rss", url=f"{url}/rss.xml",
+               language="sw", interval_minutes=interval_minutes)
+        for site_id, url in urls.items()
+    )
+
+
+def throughput(urls: dict[str, str], data_dir: Path) -> None:
+    base = Settings(data_dir=data_dir)
+    settings = base.model_copy(update={"config": base.config.model_copy(update={"sources": rss_sources(urls, 60)})})
+    began = time.perf_counter()
+    outcomes = crawl(settings, limits=FAST, index=False)
+    seconds = time.perf_counter() - began
+    pages = sum(outcome.pages_fetched for outcome in outcomes)
+    failed = [outcome.describe() for outcome in outcomes if not outcome.ok]
+    archived = sum(path.stat().st_size for path in (data_dir / "warc").glob("*.warc.gz"))
+    print(f"fetched and archived {pages} pages from {len(urls)} hosts in {seconds:.1f} s"
+          f" (including process start): {pages / seconds:.0f} pages/s; WARC {archived / 1e6:.1f} MB", flush=True)
+    if failed:
+        print("sources that failed:", *failed, sep="\n  ")
+
+
+def pickup_latency(data_dir: Path, interval_minutes: int) -> None:
+    """A scheduled, polite service polls one site; a story is published; how long until it is found?"""
+    from habari.demo.run import write_demo_config
+    from habari.scheduler import build_scheduler
+
+    site = fake_site(99, 20)
+    web = NewsWeb([site])
+    with web as urls:
+        config_dir = data_dir / "config"
+        write_demo_config(Settings().config_dir, config_dir, rss_sources(urls, interval_minutes))
+        os.environ.update(HABARI_CONFIG_DIR=str(config_dir), HABARI_DATA_DIR=str(data_dir), HABARI_LOCAL_WEB="false")
+        settings = Settings()
+        scheduler = build_scheduler(settings)
+        scheduler.resume()
+        store = open_store(settings)
+        try:
+            wait_for(lambda: store.count() >= 20, timeout=interval_minutes * 60 + 120)
+            time.sleep(5)  # publish in the middle of an interval, not just after a poll
+            story = NewsArticle("mradi-mpya-wa-maji-mapinga-umezinduliwa", "Mradi mpya wa maji Mapinga umezinduliwa",
+                                (PARAGRAPH * 3,), datetime.now(timezone.utc), "Mwandishi Wetu", "sw")
+            published = time.monotonic()
+            web.publish(site.id, story)
+            query = SearchRequest(query=parse_query('"Mradi mpya wa maji Mapinga"'), limit=1)
+            wait_for(lambda: store.search(query).total == 1, timeout=interval_minutes * 60 + 120)
+            latency = time.monotonic() - published
+        finally:
+            scheduler.shutdown(wait=False)
+            store.close()
+    print(f"a story published in a feed polled every {interval_minutes} min (politeness on) was indexed"
+          f" {latency:.1f} s later (target: within {interval_minutes * 60 + 10} s)", flush=True)
+
+
+def wait_for(condition, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not done within {timeout:.0f} s")
+        time.sleep(0.5)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hosts", type=int, default=20)
+    parser.add_argument("--articles", type=int, default=500)
+    parser.add_argument("--interval-minutes", type=int, default=1)
+    parser.add_argument("--skip-latency", action="store_true")
+    arguments = parser.parse_args()
+    print(f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}")
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    stop = context.Event()
+    server = context.Process(
+        target=serve, args=([fake_site(n, arguments.articles) for n in range(arguments.hosts)], sender, stop)
+    )
+    server.start()
+    try:
+        urls = receiver.recv()
+        with tempfile.TemporaryDirectory() as data_dir:
+            throughput(urls, Path(data_dir))
+    finally:
+        stop.set()
+        server.join()
+    if not arguments.skip_latency:
+        with tempfile.TemporaryDirectory() as data_dir:
+            pickup_latency(Path(data_dir), arguments.interval_minutes)
+
+
+if __name__ == "__main__":
+    main()
