@@ -4,9 +4,11 @@ Used for `rss` sources and for the feeds that `search` sources return for each w
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import feedparser
+from feedparser.exceptions import ThingsNobodyCaresAboutButMe
 from w3lib.html import remove_tags, replace_entities
 
 from crawlers.links import ArticleLink
@@ -17,7 +19,16 @@ class FeedError(ValueError):
     """The document is not a usable RSS or Atom feed."""
 
 
-def parse_feed(body: bytes, content_type: str = "") -> list[ArticleLink]:
+@dataclass(frozen=True)
+class Feed:
+    """A feed's article links; `problem` says why the document is broken when entries were still read
+    from it (a feed cut off halfway): the source reports it, and the entries read are not lost."""
+
+    links: list[ArticleLink]
+    problem: str | None = None
+
+
+def parse_feed(body: bytes, content_type: str = "") -> Feed:
     feed = feedparser.parse(body, response_headers={"content-type": content_type})
     if not feed.entries and (feed.bozo or not feed.version):
         raise FeedError(f"not valid RSS/Atom: {feed.get('bozo_exception') or 'no RSS or Atom document found'}")
@@ -26,7 +37,10 @@ def parse_feed(body: bytes, content_type: str = "") -> list[ArticleLink]:
         if entry.get("link"):
             updated = _utc(entry.get("updated_parsed"))
             links.append(ArticleLink(entry["link"], feed_entry(entry), changed_at=updated))
-    return links
+    # feedparser flags a charset or content-type slip too, with exceptions nobody cares about
+    broken = feed.bozo and not isinstance(feed.bozo_exception, ThingsNobodyCaresAboutButMe)
+    problem = f"not valid RSS/Atom: {feed.bozo_exception} (article links read: {len(links)})" if broken else None
+    return Feed(links, problem)
 
 
 def feed_entry(entry: feedparser.FeedParserDict) -> FeedEntry:

@@ -19,6 +19,8 @@ class CrawlLimits:
     """How hard one crawl may push: per-host pace, timeouts, sizes, retries and a run-time cap."""
 
     download_delay: float = 2.0
+    autothrottle: bool = True
+    concurrent_requests: int = 16
     autothrottle_start_delay: float = 5.0
     autothrottle_max_delay: float = 60.0
     concurrent_per_host: int = 2
@@ -53,11 +55,12 @@ def scrapy_settings(settings: Settings, limits: CrawlLimits = POLITE, index: boo
         "ROBOTSTXT_OBEY": True,
         "DOWNLOAD_HANDLERS": {scheme: None for scheme in NON_WEB_SCHEMES},  # a feed cannot point at file:///
         "COOKIES_ENABLED": False,
-        "AUTOTHROTTLE_ENABLED": True,
+        "AUTOTHROTTLE_ENABLED": limits.autothrottle,
         "AUTOTHROTTLE_START_DELAY": limits.autothrottle_start_delay,
         "AUTOTHROTTLE_MAX_DELAY": limits.autothrottle_max_delay,
         "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
         "DOWNLOAD_DELAY": limits.download_delay,
+        "CONCURRENT_REQUESTS": limits.concurrent_requests,
         "CONCURRENT_REQUESTS_PER_DOMAIN": limits.concurrent_per_host,
         "DOWNLOAD_TIMEOUT": limits.download_timeout,
         "DOWNLOAD_MAXSIZE": limits.max_response_bytes,
@@ -66,7 +69,7 @@ def scrapy_settings(settings: Settings, limits: CrawlLimits = POLITE, index: boo
         "RETRY_TIMES": limits.retry_times,
         "HABARI_RETRY_BACKOFF": limits.retry_backoff,
         "HABARI_RETRY_MAX_WAIT": limits.retry_max_wait,
-        "HABARI_WARC_DIR": str(settings.data_dir / "warc"),
+        "HABARI_WARC_DIR": str(settings.warc_dir),
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawlers.retry.PatientRetryMiddleware": 550,
@@ -74,6 +77,8 @@ def scrapy_settings(settings: Settings, limits: CrawlLimits = POLITE, index: boo
         },
         "CLOSESPIDER_TIMEOUT": limits.time_limit_seconds,
         "TELNETCONSOLE_ENABLED": False,
+        # A development-time check that re-parses each callback's source for every response.
+        "WARN_ON_GENERATOR_RETURN_VALUE": False,
         "REMOTE_CONTROL_ENABLED": False,  # Scrapy 2.19's code-executing HTTP console: never in Habari
         "LOG_LEVEL": _scrapy_log_level(settings.log_level),
         # Without indexing, a crawl only fetches and archives (the crawl benchmark measures that part).

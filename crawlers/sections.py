@@ -33,8 +33,9 @@ class SectionPage:
 
 def read_section(response: HtmlResponse, source: Source) -> SectionPage:
     """Links on the page that stay on the source's site and pass its allow/deny patterns."""
+    # Scrapy matches allowed domains against the whole netloc, so a site on a port is named with it.
     extractor = LinkExtractor(
-        allow=source.allow, deny=source.deny, allow_domains=[urlsplit(source.url).hostname or ""], unique=True
+        allow=source.allow, deny=source.deny, allow_domains=[urlsplit(source.url).netloc], unique=True
     )
     articles, listings = [], []
     for link in extractor.extract_links(response):

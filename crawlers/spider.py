@@ -14,11 +14,12 @@ from typing import Any
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
+from w3lib.url import canonicalize_url
 
 from crawlers import source_stats
 from crawlers.feeds import FeedError, parse_feed
@@ -36,6 +37,8 @@ MAX_SITEMAP_DEPTH = 2
 MAX_LISTINGS_PER_SOURCE = 50
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 RECORD_BATCH = 100
+# Scrapy's words for a body over DOWNLOAD_MAXSIZE, as announced or as received, and once decompressed
+_OVER_SIZE_CAP = ("larger than download max size", "exceeded DOWNLOAD_MAXSIZE")
 LISTING_NAMES = {
     SourceKind.rss: "feed",
     SourceKind.search: "search feed",
@@ -58,6 +61,7 @@ class NewsSpider(scrapy.Spider):
         self.seen: SeenFilter
         self.last_success: dict[str, datetime | None] = {}
         self.requested = Counter[tuple[str, str]]()  # (source id, "article" | "listing") -> requests made
+        self.listed: set[tuple[str, str]] = set()  # (source id, URL) of the listings requested, each once a run
         self.records: list[FetchRecord] = []
 
     @classmethod
@@ -84,6 +88,7 @@ class NewsSpider(scrapy.Spider):
 
     def listing_request(self, source: Source, url: str, depth: int) -> scrapy.Request:
         self.requested[source.id, "listing"] += 1
+        self.listed.add((source.id, canonicalize_url(url)))
         headers = {}
         record = self.store.fetch_records([url]).get(url)
         if record and record.etag:
@@ -106,11 +111,13 @@ class NewsSpider(scrapy.Spider):
         try:
             links, listings = self.read_listing(response, source)
         except (FeedError, SitemapError, OSError) as error:
-            source_stats.record_error(stats, source.id, f"{LISTING_NAMES[source.kind]} {response.url}: {error}")
+            self.listing_error(source, response.url, str(error))
             return
         source_stats.count(stats, source.id, source_stats.LISTING_LINKS, len(links))
         depth = response.meta["depth"]
         for url in listings:
+            if (source.id, canonicalize_url(url)) in self.listed:
+                continue
             if self.requested[source.id, "listing"] < MAX_LISTINGS_PER_SOURCE:
                 yield self.listing_request(source, url, depth + 1)
         yield from self.article_requests(source, links)
@@ -120,7 +127,10 @@ class NewsSpider(scrapy.Spider):
         depth = response.meta["depth"]
         if source.kind in (SourceKind.rss, SourceKind.search):
             content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-            return parse_feed(response.body, content_type), []
+            feed = parse_feed(response.body, content_type)
+            if feed.problem:
+                self.listing_error(source, response.url, feed.problem)
+            return feed.links, []
         if source.kind is SourceKind.sitemap:
             body = response.body
             if body[:2] == b"\x1f\x8b":
@@ -131,7 +141,9 @@ class NewsSpider(scrapy.Spider):
             links = [link for link in sitemap.links if link.changed_at is None or link.changed_at >= cutoff]
             return links, children if depth < MAX_SITEMAP_DEPTH else []
         if not isinstance(response, HtmlResponse):
-            raise FeedError(f"a section page must be HTML, not {_content_type(response)}")
+            if depth == 0:
+                raise FeedError(f"a section page must be HTML, not {_content_type(response)}")
+            return [], []  # a feed or file linked from the section: not a page to read links from
         section = read_section(response, source)
         return section.articles, section.listings if depth < source.max_depth else []
 
@@ -176,9 +188,10 @@ class NewsSpider(scrapy.Spider):
 
     def listing_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it on errback failures
-        source: Source = request.meta["source"]
-        message = f"{LISTING_NAMES[source.kind]} {request.url}: {describe_failure(failure)}"
-        source_stats.record_error(self.crawler.stats, source.id, message)
+        self.listing_error(request.meta["source"], request.url, describe_failure(failure))
+
+    def listing_error(self, source: Source, url: str, message: str) -> None:
+        source_stats.record_error(self.crawler.stats, source.id, f"{LISTING_NAMES[source.kind]} {url}: {message}")
 
     def article_failed(self, failure: Failure) -> None:
         source: Source = failure.request.meta["source"]  # type: ignore[attr-defined]
@@ -212,12 +225,20 @@ class NewsSpider(scrapy.Spider):
 
 
 def describe_failure(failure: Failure) -> str:
-    """A short reason: 'HTTP 404', 'Forbidden by robots.txt', 'DNS lookup failed: ...'."""
+    """A short reason, the same for every page that fails the same way (rejections are counted by reason):
+    'HTTP 404', 'Forbidden by robots.txt', 'timed out after 30 s', 'over the size cap', 'DNS lookup failed: ...'."""
     if failure.check(HttpError):
         return f"HTTP {failure.value.response.status}"
+    message = failure.getErrorMessage()
+    if failure.check(DownloadTimeoutError):
+        request = getattr(failure, "request", None)
+        timeout = request.meta.get("download_timeout") if request is not None else None
+        return f"timed out after {timeout:g} s" if timeout else "timed out"
+    if any(words in message for words in _OVER_SIZE_CAP):  # Scrapy's message names the URL: one reason for all
+        return "over the size cap"
     if failure.check(IgnoreRequest):
-        return failure.getErrorMessage() or "request ignored"
-    return failure.getErrorMessage() or failure.type.__name__
+        return message or "request ignored"
+    return message or failure.type.__name__
 
 
 def _content_type(response: Response) -> str:

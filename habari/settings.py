@@ -53,5 +53,9 @@ class Settings(BaseSettings):
         return self.data_dir / "habari.sqlite3"
 
     @property
+    def warc_dir(self) -> Path:
+        return self.data_dir / "warc"
+
+    @property
     def user_agent(self) -> str:
         return f"Habari/0.1 (+{self.contact_url})"

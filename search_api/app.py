@@ -24,7 +24,7 @@ def create_app(settings: Settings, store: ArticleStore) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = store
-    app.state.archive = WarcArchive(settings.data_dir / "warc")  # read only: the crawlers write it
+    app.state.archive = WarcArchive(settings.warc_dir)  # read only: the crawlers write it
     app.state.templates = make_templates()
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(routes_api.router)

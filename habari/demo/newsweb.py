@@ -102,6 +102,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _SiteServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # a crawler opens many connections at once; the default backlog of 5 drops them
 
     def __init__(self, live: LiveSite, host: str, port: int, routes: Iterable[tuple[str, Route]]):
         self.live = live

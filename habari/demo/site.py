@@ -5,6 +5,7 @@ Every route of the fake web is a function from a LiveSite and a Request to a Res
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -83,10 +84,12 @@ class Response:
 
 @dataclass(frozen=True)
 class RequestRecord:
-    """One request as it arrived: the path with its query, and the headers (names lower-cased)."""
+    """One request as it arrived: the path with its query, the headers (names lower-cased), and when
+    (time.monotonic(), to measure the waits between requests)."""
 
     path: str
     headers: Mapping[str, str] = field(default_factory=dict)
+    at: float = 0.0
 
 
 class LiveSite:
@@ -123,7 +126,7 @@ class LiveSite:
 
     def record(self, path: str, headers: Mapping[str, str]) -> None:
         with self._lock:
-            self._requests.append(RequestRecord(path, dict(headers)))
+            self._requests.append(RequestRecord(path, dict(headers), time.monotonic()))
             self._per_path[urlsplit(path).path] += 1
 
     def times_requested(self, path: str) -> int:

@@ -72,7 +72,7 @@ def test_every_indexed_article_keeps_the_exact_bytes_served(store_settings, stor
     crawl(settings, limits=LOCAL_WEB)
 
     articles = indexed(store)
-    archive = WarcArchive(settings.data_dir / "warc")
+    archive = WarcArchive(settings.warc_dir)
     assert len(articles) == 4 and all(article.archive is not None for article in articles)
     for article in articles:
         page = archive.read_record(article.archive)
@@ -90,7 +90,7 @@ def test_gzip_encoded_pages_are_archived_decoded_with_headers_that_say_so(make_s
 
     with open_store(settings) as store:
         articles = indexed(store)
-    archive = WarcArchive(settings.data_dir / "warc")
+    archive = WarcArchive(settings.warc_dir)
     assert len(articles) == 2
     for article in articles:
         page = archive.read_record(article.archive)

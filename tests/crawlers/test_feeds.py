@@ -5,7 +5,11 @@ from datetime import datetime, timezone
 
 import feedparser
 from scrapy import Request
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    DownloadCancelledError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -39,3 +43,20 @@ def test_failures_are_described_briefly():
     assert describe_failure(not_found) == "HTTP 404"
     assert describe_failure(Failure(IgnoreRequest("Forbidden by robots.txt"))) == "Forbidden by robots.txt"
     assert describe_failure(Failure(TimeoutError())) == "TimeoutError"
+
+
+def test_timeouts_and_size_caps_get_one_reason_whatever_the_url():
+    timed_out = Failure(DownloadTimeoutError("Getting http://example.test/a took longer than 5.0 seconds."))
+    timed_out.request = Request("http://example.test/a", meta={"download_timeout": 5.0})
+    announced = Failure(DownloadCancelledError(
+        "Expected to receive 52428800 bytes which is larger than download max size (5242880) in request "
+        "<GET http://example.test/huge>."
+    ))
+    inflated = Failure(IgnoreRequest(
+        "Ignored response <200 http://example.test/bomb> because its body (1063034 B compressed, 5308416 B "
+        "decompressed so far) exceeded DOWNLOAD_MAXSIZE (5242880 B) during decompression."
+    ))
+
+    assert describe_failure(timed_out) == "timed out after 5 s"
+    assert describe_failure(Failure(DownloadTimeoutError("took too long"))) == "timed out"
+    assert describe_failure(announced) == describe_failure(inflated) == "over the size cap"

@@ -64,10 +64,23 @@ def test_a_feed_keeps_the_entry_update_time_as_its_change_time():
     feed = b"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
 <entry><title>A</title><link href="https://a.example/story-one-here"/><updated>2026-11-28T07:00:00Z</updated></entry>
 </feed>"""
-    (link,) = parse_feed(feed, "application/atom+xml")
+    (link,) = parse_feed(feed, "application/atom+xml").links
     assert link.changed_at == datetime(2026, 11, 28, 7, tzinfo=timezone.utc)
     with pytest.raises(FeedError):
         parse_feed(b"<html><body>Service unavailable</body></html>", "text/html")
+
+
+def test_a_feed_cut_off_halfway_keeps_its_entries_and_names_the_problem():
+    whole = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+<item><title>A</title><link>https://a.example/story-one-here</link></item>
+<item><title>B</title><link>https://a.example/story-two-here</link></item></channel></rss>"""
+    cut = whole[: whole.index(b"<item><title>B")] + b"<item><title>Habari &za"
+
+    feed = parse_feed(cut, "application/rss+xml")
+    assert [link.url for link in feed.links] == ["https://a.example/story-one-here"]
+    assert feed.problem.startswith("not valid RSS/Atom: ") and "(article links read: 1)" in feed.problem
+    served_as_html = parse_feed(whole, "text/html; charset=utf-8")  # a mere slip of the server: no problem
+    assert len(served_as_html.links) == 2 and served_as_html.problem is None
 
 
 def test_section_pages_split_articles_from_listings_and_skip_traps_and_other_sites():

@@ -74,7 +74,7 @@ def test_it_sees_responses_after_redirects_and_decompression(make_settings):
     assert order[f"{base}redirect.RedirectMiddleware"] > order[MIDDLEWARE]
     assert order[f"{base}httpcompression.HttpCompressionMiddleware"] > order[MIDDLEWARE]
     assert order[f"{base}redirect.MetaRefreshMiddleware"] > order[MIDDLEWARE]
-    assert settings["HABARI_WARC_DIR"] == str(make_settings().data_dir / "warc")
+    assert settings["HABARI_WARC_DIR"] == str(make_settings().warc_dir)
 
 
 def test_a_write_failure_is_the_sources_error_and_the_page_goes_on_unarchived(tmp_path):

@@ -25,7 +25,7 @@ CONTENT_TYPE = "text/html; charset=iso-8859-1"
 
 @pytest.fixture
 def archived(store_settings: Settings, store: ArticleStore) -> tuple[TestClient, Article]:
-    archive = WarcArchive(store_settings.data_dir / "warc", clock=lambda: CAPTURED)
+    archive = WarcArchive(store_settings.warc_dir, clock=lambda: CAPTURED)
     ref = archive.write(Capture(url="https://www.mwananchi.co.tz/habari/kaole", status=200,
                                 headers=(("Content-Type", CONTENT_TYPE),), payload=PAGE))
     archive.close()
@@ -73,7 +73,7 @@ def test_no_archived_copy_is_404(archived, doc_id):
 
 def test_a_missing_warc_file_gives_an_error_page(archived, store_settings):
     client, kept = archived
-    (store_settings.data_dir / "warc" / kept.archive.warc_file).unlink()
+    (store_settings.warc_dir / kept.archive.warc_file).unlink()
 
     response = client.get("/articles/kaole/snapshot")
     assert response.status_code == 500 and response.headers["content-type"].startswith("text/html")
