@@ -14,7 +14,7 @@ from html import escape
 
 from habari.demo.feeds import RSS_TYPE, feed_document
 from habari.demo.pages import not_found, render_article
-from habari.demo.site import LiveSite, Quirk, Request, Response, Route, Streamed
+from habari.demo.site import LiveSite, NewsArticle, Quirk, Request, Response, Route, Streamed
 
 MIB = 1024 * 1024
 _BLANK_MIB = b" " * MIB  # what the gzip bomb inflates to, over and over
@@ -57,19 +57,32 @@ class RedirectLoop(Quirk):
 
 
 @dataclass(frozen=True)
-class HugePage(Quirk):
-    """The story's page padded with filler paragraphs to exactly `size` bytes, streamed."""
+class ArticleQuirk(Quirk):
+    """A quirk that changes how the page of story `slug` is answered."""
 
     slug: str
-    size: int = 50 * MIB
 
     def routes(self) -> tuple[tuple[str, Route], ...]:
-        return ((_article_path(self.slug), self._page),)
+        return ((self.route(), self._answer),)
 
-    def _page(self, site: LiveSite, request: Request) -> Response:
+    def route(self) -> str:
+        return _article_path(self.slug)
+
+    def serve(self, site: LiveSite, article: NewsArticle, request: Request) -> Response:
+        raise NotImplementedError
+
+    def _answer(self, site: LiveSite, request: Request) -> Response:
         article = site.article(self.slug)
-        if article is None:
-            return not_found(site, request)
+        return not_found(site, request) if article is None else self.serve(site, article, request)
+
+
+@dataclass(frozen=True)
+class HugePage(ArticleQuirk):
+    """The story's page padded with filler paragraphs to exactly `size` bytes, streamed."""
+
+    size: int = 50 * MIB
+
+    def serve(self, site: LiveSite, article: NewsArticle, request: Request) -> Response:
         head, _, tail = render_article(site, article, request.base_url).partition("</article>")
         prefix, suffix = head.encode(), ("</article>" + tail).encode()
         filler = (f"<p class=\"filler\">{article.paragraphs[0] if article.paragraphs else ''}</p>\n" * 200).encode()
@@ -85,20 +98,13 @@ class HugePage(Quirk):
 
 
 @dataclass(frozen=True)
-class GzipBomb(Quirk):
+class GzipBomb(ArticleQuirk):
     """The story's URL answers `Content-Encoding: gzip` with about 1 MB that inflates to `inflated_mib` MiB
     of blank HTML (deflate cannot beat about 1030:1)."""
 
-    slug: str
     inflated_mib: int = 1024
 
-    def routes(self) -> tuple[tuple[str, Route], ...]:
-        return ((_article_path(self.slug), self._bomb),)
-
-    def _bomb(self, site: LiveSite, request: Request) -> Response:
-        article = site.article(self.slug)
-        if article is None:
-            return not_found(site, request)
+    def serve(self, site: LiveSite, article: NewsArticle, request: Request) -> Response:
         head = f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{escape(article.title)}</title></head><body>'
         head_block, blank_block = _deflated(head.encode()), _blank_block()
         inflated = len(head.encode()) + self.inflated_mib * MIB
@@ -115,19 +121,12 @@ class GzipBomb(Quirk):
 
 
 @dataclass(frozen=True)
-class LyingCharset(Quirk):
+class LyingCharset(ArticleQuirk):
     """The story's page is UTF-8 (and says so in its <meta>) but its Content-Type header says `declared`."""
 
-    slug: str
     declared: str = "iso-8859-1"
 
-    def routes(self) -> tuple[tuple[str, Route], ...]:
-        return ((_article_path(self.slug), self._page),)
-
-    def _page(self, site: LiveSite, request: Request) -> Response:
-        article = site.article(self.slug)
-        if article is None:
-            return not_found(site, request)
+    def serve(self, site: LiveSite, article: NewsArticle, request: Request) -> Response:
         body = render_article(site, article, request.base_url).encode("utf-8")
         return Response(200, body, content_type=f"text/html; charset={self.declared}")
 
@@ -163,39 +162,27 @@ class TrackingCopies(Quirk):
 
 
 @dataclass(frozen=True)
-class SlowPage(Quirk):
+class SlowPage(ArticleQuirk):
     """The story's page is answered only after `seconds` (sooner when the web stops)."""
 
-    slug: str
     seconds: float = 3.0
 
-    def routes(self) -> tuple[tuple[str, Route], ...]:
-        return ((_article_path(self.slug), self._page),)
-
-    def _page(self, site: LiveSite, request: Request) -> Response:
+    def serve(self, site: LiveSite, article: NewsArticle, request: Request) -> Response:
         site.stopping.wait(self.seconds)
-        article = site.article(self.slug)
-        if article is None:
-            return not_found(site, request)
         return Response(200, render_article(site, article, request.base_url).encode())
 
 
 @dataclass(frozen=True)
-class PdfDocument(Quirk):
+class PdfDocument(ArticleQuirk):
     """Listings point at `/files/<slug>.pdf`, a one-page PDF (application/pdf) bearing the story's title."""
-
-    slug: str
 
     def paths(self, slug: str) -> tuple[str, ...]:
         return (f"/files/{slug}.pdf",) if slug == self.slug else ()
 
-    def routes(self) -> tuple[tuple[str, Route], ...]:
-        return ((rf"/files/{re.escape(self.slug)}\.pdf", self._pdf),)
+    def route(self) -> str:
+        return rf"/files/{re.escape(self.slug)}\.pdf"
 
-    def _pdf(self, site: LiveSite, request: Request) -> Response:
-        article = site.article(self.slug)
-        if article is None:
-            return not_found(site, request)
+    def serve(self, site: LiveSite, article: NewsArticle, request: Request) -> Response:
         return Response(200, one_page_pdf(article.title), content_type="application/pdf")
 
 
