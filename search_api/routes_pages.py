@@ -123,26 +123,27 @@ def _result_view(hit: SearchHit, zone: ZoneInfo) -> ResultView:
 def _facet_groups(result: SearchResult, params: SearchParams, settings: Settings) -> list[FacetGroup]:
     """Source and language counts as links that add (or, when active, remove) that filter."""
     outlets = {source.id: source.outlet for source in settings.config.sources}
-    sources = [
-        FacetLink(
-            label=outlets.get(bucket.value, bucket.value),
-            count=bucket.count,
-            href=_href(params, sources=_toggled(params.sources, bucket.value), offset=0),
-            active=bucket.value in params.sources,
-        )
-        for bucket in result.facets.get("source_id", [])
-    ]
-    languages = [
-        FacetLink(
-            label=LANGUAGE_NAMES.get(bucket.value, bucket.value),
-            count=bucket.count,
-            href=_href(params, languages=_toggled(params.languages, bucket.value), offset=0),
-            active=bucket.value in params.languages,
-        )
-        for bucket in result.facets.get("language", [])
-    ]
-    groups = (FacetGroup("Chanzo · Source", sources), FacetGroup("Lugha · Language", languages))
+    groups = (
+        FacetGroup("Chanzo · Source", _facet_links(result, params, "source_id", "sources", outlets)),
+        FacetGroup("Lugha · Language", _facet_links(result, params, "language", "languages", LANGUAGE_NAMES)),
+    )
     return [group for group in groups if group.links]
+
+
+def _facet_links(
+    result: SearchResult, params: SearchParams, field: str, parameter: str, labels: dict[str, str]
+) -> list[FacetLink]:
+    """One link per bucket of `field`, toggling its value in the `parameter` filter of SearchParams."""
+    selected: tuple[str, ...] = getattr(params, parameter)
+    return [
+        FacetLink(
+            label=labels.get(bucket.value, bucket.value),
+            count=bucket.count,
+            href=_href(params, **{parameter: _toggled(selected, bucket.value)}, offset=0),
+            active=bucket.value in selected,
+        )
+        for bucket in result.facets.get(field, [])
+    ]
 
 
 def _pager(result: SearchResult, search: SearchRequest, params: SearchParams) -> Pager:
