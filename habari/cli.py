@@ -10,6 +10,7 @@ import logging
 import re
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -20,6 +21,9 @@ from rich.text import Text
 
 from habari.config import ConfigError
 from habari.settings import Settings
+
+if TYPE_CHECKING:
+    from crawlers.progress import CrawlProgress
 
 EXIT_CONFIG = 2
 
@@ -108,7 +112,7 @@ def _crawl(settings: Settings, arguments: argparse.Namespace) -> int:
     return 0 if all(outcome.ok for outcome in outcomes) else 1
 
 
-def _with_progress(run: Callable[[Callable | None], list]) -> list:
+def _with_progress(run: Callable[[Callable[[CrawlProgress], None] | None], list]) -> list:
     """On a terminal, a live line of running totals while the crawl runs; elsewhere only the logs."""
     if not sys.stderr.isatty():
         return run(None)
@@ -116,7 +120,7 @@ def _with_progress(run: Callable[[Callable | None], list]) -> list:
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         line = progress.add_task("starting the crawl", total=None)
 
-        def show(totals) -> None:
+        def show(totals: CrawlProgress) -> None:
             description = (
                 f"{totals.requests} requests, {totals.pages_fetched} pages fetched,"
                 f" {totals.articles_indexed} articles indexed"
