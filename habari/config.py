@@ -22,7 +22,6 @@ from pydantic import (
     model_validator,
 )
 
-CONFIG_FILES = ("sources.yaml", "watch.yaml", "topics.yaml", "schedule.yaml")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _HTTP_URL = TypeAdapter(HttpUrl)
 SEARCH_TERM = "{term}"
