@@ -52,7 +52,8 @@ def fake_site(number: int, articles: int) -> NewsSite:
 
 def serve(sites: list[NewsSite], urls_out, stop) -> None:
     """The fake web in its own process, so its threads do not share the crawler's interpreter."""
-    with NewsWeb(sites) as urls:
+    hosts = tuple(f"127.0.0.{20 + number}" for number in range(len(sites)))  # one host each, as on the web
+    with NewsWeb(sites, hosts=hosts) as urls:
         urls_out.send(urls)
         stop.wait()
 

@@ -6,6 +6,7 @@ Reads HABARI_PROGRESS_PIPE (a ProgressPipe); off when it is unset.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
@@ -40,6 +41,15 @@ class CrawlProgress:
     requests: int
     pages_fetched: int
     articles_indexed: int
+
+    @classmethod
+    def total(cls, parts: Iterable[CrawlProgress]) -> CrawlProgress:
+        parts = list(parts)
+        return cls(
+            requests=sum(part.requests for part in parts),
+            pages_fetched=sum(part.pages_fetched for part in parts),
+            articles_indexed=sum(part.articles_indexed for part in parts),
+        )
 
 
 class ProgressReporter:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from multiprocessing.connection import Connection
@@ -95,11 +97,50 @@ def _default_limits(settings: Settings) -> CrawlLimits:
 
 
 def _run_in_child(job: CrawlJob, on_progress: ProgressCallback | None = None) -> list[SourceOutcome]:
-    """Run the spider in a fresh process; log and return one outcome per source, in order."""
-    outcomes = _child_outcomes(job, on_progress) if job.sources else []
+    """Run the spider in fresh processes; log and return one outcome per source, in order."""
+    outcomes = _sharded_outcomes(job, on_progress) if job.sources else []
     for outcome in outcomes:
         logger.log(logging.INFO if outcome.ok else logging.WARNING, "source %s", outcome.describe())
     return outcomes
+
+
+def _sharded_outcomes(job: CrawlJob, on_progress: ProgressCallback | None) -> list[SourceOutcome]:
+    """Up to `crawl_processes` children crawl at once, each host's sources in one of them, so
+    per-host politeness holds while both cores work."""
+    shards = host_shards(job.sources, job.settings.crawl_processes)
+    if len(shards) == 1:
+        return _child_outcomes(job, on_progress)
+    latest: dict[int, CrawlProgress] = {}
+
+    def shard_progress(index: int) -> ProgressCallback | None:
+        if on_progress is None:
+            return None
+
+        def report(progress: CrawlProgress) -> None:
+            latest[index] = progress
+            on_progress(CrawlProgress.total(latest.values()))
+
+        return report
+
+    with ThreadPoolExecutor(len(shards), thread_name_prefix="crawl-shard") as pool:
+        futures = [
+            pool.submit(_child_outcomes, replace(job, sources=shard), shard_progress(index))
+            for index, shard in enumerate(shards)
+        ]
+        by_source = {outcome.source_id: outcome for future in futures for outcome in future.result()}
+    return [by_source[source.id] for source in job.sources]
+
+
+def host_shards(sources: Sequence[Source], processes: int) -> list[tuple[Source, ...]]:
+    """Sources split into at most `processes` groups, all sources of one host in the same group,
+    hosts with the most sources placed first, each on the group with the fewest sources so far."""
+    by_host: dict[str, list[Source]] = defaultdict(list)
+    for source in sources:
+        by_host[urlsplit(source.url).hostname or source.url].append(source)
+    shards: list[list[Source]] = [[] for _ in range(max(1, min(processes, len(by_host))))]
+    for host_sources in sorted(by_host.values(), key=len, reverse=True):
+        min(shards, key=len).extend(host_sources)
+    return [tuple(shard) for shard in shards]
 
 
 def _child_outcomes(job: CrawlJob, on_progress: ProgressCallback | None) -> list[SourceOutcome]:

@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)
     contact_url: str = "https://github.com/habari-tz/habari"
+    crawl_processes: int = Field(default=2, ge=1, le=32)  # each host is crawled by one of them
     local_web: bool = False  # every source is on this machine (demo, tests): no politeness delays
     log_level: str = "INFO"
     config: HabariConfig = Field(exclude=True)

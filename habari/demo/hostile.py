@@ -14,7 +14,15 @@ from html import escape
 
 from habari.demo.feeds import RSS_TYPE, feed_document
 from habari.demo.pages import not_found, render_article
-from habari.demo.site import LiveSite, NewsArticle, Quirk, Request, Response, Route, Streamed
+from habari.demo.site import (
+    LiveSite,
+    NewsArticle,
+    Quirk,
+    Request,
+    Response,
+    Route,
+    Streamed,
+)
 
 MIB = 1024 * 1024
 _BLANK_MIB = b" " * MIB  # what the gzip bomb inflates to, over and over
