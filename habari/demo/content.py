@@ -12,7 +12,7 @@ from importlib import resources
 import yaml
 
 from habari.config import Source
-from habari.demo.newsweb import NewsArticle, NewsSite
+from habari.demo.site import NewsArticle, NewsSite
 
 DEMO_INTERVAL_MINUTES = 1
 

@@ -18,7 +18,8 @@ from crawlers.run import crawl
 from crawlers.scrapy_settings import LOCAL_WEB
 from habari.config import Source
 from habari.demo.content import demo_sources
-from habari.demo.newsweb import ROUTES, LiveSite, NewsWeb, Request, Response, Route
+from habari.demo.newsweb import ROUTES, NewsWeb
+from habari.demo.site import LiveSite, Request, Response, Route
 from habari.settings import Settings
 from search_api import create_app
 from store import Article, ArticleStore, SearchRequest, open_store
