@@ -9,6 +9,7 @@ import argparse
 import multiprocessing
 import os
 import platform
+import resource
 import tempfile
 import time
 from dataclasses import replace
@@ -57,6 +58,12 @@ def serve(sites: list[NewsSite], urls_out, stop) -> None:
     with NewsWeb(sites, hosts=hosts) as urls:
         urls_out.send(urls)
         stop.wait()
+    print(f"fake web: {cpu_seconds(resource.RUSAGE_SELF):.1f} CPU seconds", flush=True)
+
+
+def cpu_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 def rss_sources(urls: dict[str, str], interval_minutes: int) -> tuple[Source, ...]:
@@ -77,7 +84,8 @@ def throughput(urls: dict[str, str], data_dir: Path) -> None:
     failed = [outcome.describe() for outcome in outcomes if not outcome.ok]
     archived = sum(path.stat().st_size for path in Settings(data_dir=data_dir).warc_dir.glob("*.warc.gz"))
     print(f"fetched and archived {pages} pages from {len(urls)} hosts in {seconds:.1f} s"
-          f" (including process start): {pages / seconds:.0f} pages/s; WARC {archived / 1e6:.1f} MB", flush=True)
+          f" (including process start): {pages / seconds:.0f} pages/s; WARC {archived / 1e6:.1f} MB;"
+          f" crawl processes used {cpu_seconds(resource.RUSAGE_CHILDREN):.1f} CPU seconds", flush=True)
     if failed:
         print("sources that failed:", *failed, sep="\n  ")
 

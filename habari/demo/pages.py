@@ -160,7 +160,8 @@ def _page(live: LiveSite, title: str, main: str, head: str) -> str:
         for slug, name in zip(section_slugs(site.language), chrome["sections"])
     )
     tags = "".join(f'<li><a href="/tag/{tag}">#{tag}</a></li>' for tag in chrome["tags"])
-    newest = max((a.published for a in live.articles()), default=datetime.now(timezone.utc))
+    articles = live.articles()
+    newest = articles[0].published if articles else datetime.now(timezone.utc)
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(site.language)}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(title)}</title>\n{head}\n</head>\n<body>\n"

@@ -99,6 +99,7 @@ class LiveSite:
         self.site = site
         self.stopping = threading.Event()  # set when the web stops, so slow answers give up
         self._articles = {article.slug: article for article in site.articles}
+        self._newest_first = _newest_first(self._articles)
         self._requests: list[RequestRecord] = []
         self._per_path: Counter[str] = Counter()
         self._neighbours: dict[str, LiveSite] = {}
@@ -107,11 +108,11 @@ class LiveSite:
     def publish(self, article: NewsArticle) -> None:
         with self._lock:
             self._articles[article.slug] = article
+            self._newest_first = _newest_first(self._articles)
 
-    def articles(self) -> list[NewsArticle]:
+    def articles(self) -> tuple[NewsArticle, ...]:
         """Newest first."""
-        with self._lock:
-            return sorted(self._articles.values(), key=lambda a: a.published, reverse=True)
+        return self._newest_first
 
     def article(self, slug: str) -> NewsArticle | None:
         with self._lock:
@@ -156,3 +157,7 @@ class LiveSite:
 
 
 Route = Callable[[LiveSite, Request], Response | None]  # None: not this route's request, try the next
+
+
+def _newest_first(articles: Mapping[str, NewsArticle]) -> tuple[NewsArticle, ...]:
+    return tuple(sorted(articles.values(), key=lambda article: article.published, reverse=True))
