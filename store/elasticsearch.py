@@ -36,6 +36,7 @@ BULK_CHUNK = 500
 MGET_CHUNK = 500
 FACET_SIZE = 50
 _FULL_TEXT = {"type": "text", "analyzer": "standard", "index_options": "offsets"}
+_KEYWORD = {"type": "keyword"}
 _SEARCHED_FIELDS = ["title^2", "text"]
 MAPPING = {
     "dynamic": "strict",
@@ -51,16 +52,25 @@ MAPPING = {
         "authors": {"type": "keyword"},
         "published": {"type": "date"},
         "fetched_at": {"type": "date"},
-        "image": {"type": "keyword", "index": False, "doc_values": False},
+        "image": es_operations.STORED_ONLY,
         "archive": {
             "properties": {
-                "warc_file": {"type": "keyword", "index": False, "doc_values": False},
+                "warc_file": es_operations.STORED_ONLY,
                 "offset": {"type": "long", "index": False, "doc_values": False},
-                "sha256": {"type": "keyword", "index": False, "doc_values": False},
+                "sha256": es_operations.STORED_ONLY,
             }
         },
+        "cluster_id": _KEYWORD,
+        "about_council": {"type": "boolean"},
+        "relevance": {"type": "float"},
+        "mentions": {"type": "object", "enabled": False},  # kept to explain matches, not searched
+        "topics": _KEYWORD,
+        "sentiment": _KEYWORD,
+        "entities": {"properties": {"people": _KEYWORD, "places": _KEYWORD, "organisations": _KEYWORD}},
     },
 }
+# Article fields by facet and filter name, where the two differ.
+_FIELD_PATHS = {"people": "entities.people", "places": "entities.places", "organisations": "entities.organisations"}
 INDEX_SETTINGS = {"number_of_shards": 1, "auto_expand_replicas": "0-1"}
 _NEWEST_FIRST = [
     {"published": {"order": "desc", "missing": "_last"}},
@@ -127,7 +137,9 @@ class ElasticsearchStore(ArticleStore):
         if request.query is not None:
             options["highlight"] = _HIGHLIGHT
         if request.facets:
-            options["aggs"] = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in request.facets}
+            options["aggs"] = {
+                name: {"terms": {"field": _FIELD_PATHS.get(name, name), "size": FACET_SIZE}} for name in request.facets
+            }
         with self._errors("search"):
             self._ensure_index()
             response = self.client.search(
@@ -144,8 +156,11 @@ class ElasticsearchStore(ArticleStore):
             SearchHit(Article.from_record(hit["_source"]), float(hit.get("_score") or 0.0), _highlights(hit))
             for hit in response["hits"]["hits"]
         ]
-        facets = {
-            name: [FacetBucket(bucket["key"], bucket["doc_count"]) for bucket in aggregation["buckets"]]
+        facets = {  # a boolean's key is 1 or 0, its key_as_string "true" or "false"
+            name: [
+                FacetBucket(bucket.get("key_as_string", bucket["key"]), bucket["doc_count"])
+                for bucket in aggregation["buckets"]
+            ]
             for name, aggregation in response.get("aggregations", {}).items()
         }
         return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=facets)
@@ -245,11 +260,13 @@ class ElasticsearchStore(ArticleStore):
                     template={"settings": INDEX_SETTINGS, "mappings": mapping},
                     meta={"description": description, "version": INDEX_VERSION},
                 )
-                if not self.client.indices.exists_alias(name=alias):
-                    if self.client.indices.exists(index=versioned):
-                        self.client.indices.put_alias(index=versioned, name=alias)
-                    else:
-                        self.client.indices.create(index=versioned, aliases={alias: {}})
+                aliased = self.client.indices.exists_alias(name=alias)
+                if not aliased and not self.client.indices.exists(index=versioned):
+                    self.client.indices.create(index=versioned, aliases={alias: {}})
+                    continue
+                if not aliased:
+                    self.client.indices.put_alias(index=versioned, name=alias)
+                self.client.indices.put_mapping(index=alias, **mapping)  # adds the fields new since it was made
             self._ready = True
 
     def _bulk(self, index: str, actions: Iterable[dict], what: str) -> int:
@@ -312,11 +329,9 @@ def _compile(node: QueryNode) -> dict:
 
 
 def _filters(filters: SearchFilters) -> list[dict]:
-    clauses: list[dict] = []
-    if filters.source_ids:
-        clauses.append({"terms": {"source_id": list(filters.source_ids)}})
-    if filters.languages:
-        clauses.append({"terms": {"language": list(filters.languages)}})
+    clauses: list[dict] = [
+        {"terms": {_FIELD_PATHS.get(name, name): list(values)}} for name, values in filters.by_field().items()
+    ]
     window = {}
     if filters.published_from:
         window["gte"] = filters.published_from.isoformat()

@@ -12,16 +12,16 @@ from store.base import StoreError
 from store.models import FetchRecord, SourceHealth, SourceRun, _iso
 
 MAX_SOURCES = 10_000
-_STORED_ONLY = {"type": "keyword", "index": False, "doc_values": False}
+STORED_ONLY = {"type": "keyword", "index": False, "doc_values": False}
 FETCHES_MAPPING = {
     "dynamic": "strict",
     "properties": {
-        "url": _STORED_ONLY,
+        "url": STORED_ONLY,
         "fetched_at": {"type": "date"},
         "status": {"type": "short"},
-        "etag": _STORED_ONLY,
-        "last_modified": _STORED_ONLY,
-        "content_sha256": _STORED_ONLY,
+        "etag": STORED_ONLY,
+        "last_modified": STORED_ONLY,
+        "content_sha256": STORED_ONLY,
     },
 }
 _COUNT = {"type": "integer", "index": False}
@@ -35,7 +35,7 @@ RUNS_MAPPING = {
         "pages_fetched": _COUNT,
         "new_articles": _COUNT,
         "errors": _COUNT,
-        "error": _STORED_ONLY,
+        "error": STORED_ONLY,
     },
 }
 _LATEST = {"top_hits": {"size": 1, "sort": [{"finished_at": "desc"}, {"started_at": "desc"}]}}

@@ -10,7 +10,9 @@ from typing import ClassVar, Self
 
 from store.query import QueryNode
 
-FACET_FIELDS = ("source_id", "outlet", "language")
+FACET_FIELDS = ("source_id", "outlet", "language", "about_council", "topics", "sentiment", "places", "people",
+                "organisations")
+SENTIMENTS = ("positive", "neutral", "negative")
 
 
 @dataclass(frozen=True)
@@ -24,8 +26,34 @@ class ArchiveRef:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """Where the council is mentioned, and why that counts: the watch rule and configured term that
+    matched, the field ("title" or "text"), character offsets into that field, and a snippet around it."""
+
+    rule: str
+    term: str
+    field: str
+    start: int
+    end: int
+    snippet: str
+
+
+@dataclass(frozen=True)
+class Entities:
+    """Names found in an article: people (without their titles), gazetteer places, organisations."""
+
+    people: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Article:
-    """One indexed news article; `doc_id` is a stable hash of `url` (the canonical URL)."""
+    """One indexed news article; `doc_id` is a stable hash of `url` (the canonical URL).
+
+    The analysis fields come from the pipeline: the story cluster it belongs to (the id never changes;
+    the cluster's lead is its earliest member), the council's mentions, topics, sentiment and entities.
+    """
 
     doc_id: str
     url: str
@@ -40,11 +68,21 @@ class Article:
     summary: str = ""
     image: str | None = None
     archive: ArchiveRef | None = None
+    cluster_id: str | None = None
+    about_council: bool = False
+    relevance: float = 0.0
+    mentions: tuple[Mention, ...] = ()
+    topics: tuple[str, ...] = ()
+    sentiment: str | None = None
+    entities: Entities = field(default_factory=Entities)
 
     def to_record(self) -> dict:
         """JSON-ready dict; datetimes as ISO 8601 UTC strings."""
         record = asdict(self)
         record["authors"] = list(self.authors)
+        record["topics"] = list(self.topics)
+        record["mentions"] = list(record["mentions"])
+        record["entities"] = {name: list(values) for name, values in record["entities"].items()}
         record["fetched_at"] = _iso(self.fetched_at)
         record["published"] = _iso(self.published) if self.published else None
         return record
@@ -57,17 +95,47 @@ class Article:
         values["fetched_at"] = _parse_iso(record["fetched_at"])
         values["published"] = _parse_iso(record["published"]) if record.get("published") else None
         values["archive"] = ArchiveRef(**record["archive"]) if record.get("archive") else None
+        values["about_council"] = bool(record.get("about_council"))
+        values["relevance"] = float(record.get("relevance") or 0.0)
+        values["mentions"] = tuple(Mention(**mention) for mention in record.get("mentions") or ())
+        values["topics"] = tuple(record.get("topics") or ())
+        found = record.get("entities") or {}
+        values["entities"] = Entities(**{name: tuple(found.get(name) or ()) for name in Entities.__dataclass_fields__})
         return cls(**values)
 
 
 @dataclass(frozen=True)
 class SearchFilters:
-    """Exact filters on top of the query; empty tuples mean any. published_from <= published < published_before."""
+    """Exact filters on top of the query: an article passes when, for every field given, it has one of the
+    values; empty tuples and None mean any. published_from <= published < published_before."""
 
     source_ids: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    sentiments: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    cluster_ids: tuple[str, ...] = ()
+    about_council: bool | None = None
     published_from: datetime | None = None
     published_before: datetime | None = None
+
+    def by_field(self) -> dict[str, tuple[str, ...]]:
+        """The value filters keyed by article field (the facet names, and cluster_id); booleans as
+        "true"/"false", the facets' spelling."""
+        wanted = {
+            "source_id": self.source_ids,
+            "language": self.languages,
+            "topics": self.topics,
+            "sentiment": self.sentiments,
+            "places": self.places,
+            "people": self.people,
+            "organisations": self.organisations,
+            "cluster_id": self.cluster_ids,
+            "about_council": () if self.about_council is None else (_flag(self.about_council),),
+        }
+        return {name: values for name, values in wanted.items() if values}
 
 
 @dataclass(frozen=True)
@@ -168,6 +236,10 @@ class SourceHealth:
     last_error: str | None
     last_error_at: datetime | None
     failures_in_a_row: int
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def _iso(moment: datetime) -> str:

@@ -15,7 +15,6 @@ from pathlib import Path
 from store.base import ArticleStore, StoreError
 from store.highlight import MARK_END, MARK_START, render_snippet
 from store.models import (
-    FACET_FIELDS,
     Article,
     FacetBucket,
     FetchRecord,
@@ -28,7 +27,19 @@ from store.models import (
 )
 from store.query import And, Phrase, QueryNode, Term
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+# Facets and filters on the article columns, and on values kept in the article_terms table, where the
+# triggers below copy them from each article's JSON record (lists give one row per item).
+_COLUMN_FIELDS = ("source_id", "outlet", "language")
+_TERM_PATHS = {
+    "about_council": "$.about_council",
+    "topics": "$.topics",
+    "sentiment": "$.sentiment",
+    "places": "$.entities.places",
+    "people": "$.entities.people",
+    "organisations": "$.entities.organisations",
+    "cluster_id": "$.cluster_id",
+}
 FACET_SIZE = 50
 MAX_PARAMS = 500
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -80,8 +91,40 @@ CREATE TABLE IF NOT EXISTS source_runs (
     PRIMARY KEY (source_id, started_us)
 );
 CREATE INDEX IF NOT EXISTS source_runs_finished ON source_runs(source_id, finished_us);
-PRAGMA user_version = {SCHEMA_VERSION};
+CREATE TABLE IF NOT EXISTS term_paths (field TEXT PRIMARY KEY, path TEXT NOT NULL);
+INSERT OR REPLACE INTO term_paths (field, path) VALUES {", ".join(f"('{f}', '{p}')" for f, p in _TERM_PATHS.items())};
+CREATE TABLE IF NOT EXISTS article_terms (
+    article INTEGER NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (article, field, value)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS article_terms_value ON article_terms(field, value);
+CREATE TRIGGER IF NOT EXISTS article_terms_ai AFTER INSERT ON articles BEGIN
+    INSERT OR IGNORE INTO article_terms (article, field, value) {{terms_of_new}};
+END;
+CREATE TRIGGER IF NOT EXISTS article_terms_ad AFTER DELETE ON articles BEGIN
+    DELETE FROM article_terms WHERE article = old.rowid;
+END;
+CREATE TRIGGER IF NOT EXISTS article_terms_au AFTER UPDATE ON articles BEGIN
+    DELETE FROM article_terms WHERE article = old.rowid;
+    INSERT OR IGNORE INTO article_terms (article, field, value) {{terms_of_new}};
+END;
 """
+
+
+def _terms_of(row: str) -> str:
+    """The (article, field, value) rows of the record of `row`: a trigger's `new`, or every row of
+    `articles`; JSON true/false become 'true'/'false'."""
+    return (
+        f"SELECT {row}.rowid, paths.field, CASE item.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'"
+        f" ELSE item.value END FROM {'' if row == 'new' else row + ', '}term_paths AS paths,"
+        f" json_each({row}.record, paths.path) AS item"
+        " WHERE item.type NOT IN ('null', 'object', 'array')"
+    )
+
+
+_SCHEMA = _SCHEMA.replace("{terms_of_new}", _terms_of("new"))
 _UPSERT = f"""
 INSERT INTO articles ({", ".join(_COLUMNS)}) VALUES ({", ".join("?" for _ in _COLUMNS)})
 ON CONFLICT(doc_id) DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])}
@@ -125,10 +168,25 @@ class SqliteStore(ArticleStore):
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, check_same_thread=False, timeout=30, isolation_level=None)
             self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.executescript(_SCHEMA)
+            self._migrate()
         except (OSError, sqlite3.Error) as error:
             raise StoreError(f"cannot open the SQLite store at {path}: {error}") from error
         self._lock = threading.Lock()
+
+    def _migrate(self) -> None:
+        """Create the schema; a version 2 file gains the article_terms of the articles it holds."""
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(_SCHEMA):
+                self._db.execute(statement)
+            if 0 < version < 3:
+                self._db.execute(f"INSERT OR IGNORE INTO article_terms (article, field, value) {_terms_of('articles')}")
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     def upsert(self, articles: Iterable[Article]) -> int:
         rows = [_to_row(article) for article in articles]
@@ -160,23 +218,25 @@ class SqliteStore(ArticleStore):
             (*params, request.limit, request.offset),
         )
         total = self._fetch(f"SELECT COUNT(*) FROM {source} WHERE {condition}", params)[0][0]
-        facets = {
-            name: [
-                FacetBucket(value, count)
-                for value, count in self._fetch(
-                    f"SELECT {name}, COUNT(*) FROM {source} WHERE {condition}"
-                    f" GROUP BY {name} ORDER BY COUNT(*) DESC, {name} LIMIT {FACET_SIZE}",
-                    params,
-                )
-            ]
-            for name in request.facets
-            if name in FACET_FIELDS
-        }
+        facets = {name: self._facet(name, source, condition, params) for name in request.facets}
         hits = [
             SearchHit(_to_article(title, text, record), -rank, _highlights(marked_title, marked_text))
             for title, text, record, rank, marked_title, marked_text in rows
         ]
         return SearchResult(total=total, hits=hits, facets=facets)
+
+    def _facet(self, name: str, source: str, condition: str, params: list) -> list[FacetBucket]:
+        value = name
+        if name not in _COLUMN_FIELDS:
+            value = "terms.value"
+            source = f"{source} JOIN article_terms AS terms ON terms.article = articles.rowid AND terms.field = ?"
+            params = [name, *params]
+        rows = self._fetch(
+            f"SELECT {value}, COUNT(*) FROM {source} WHERE {condition}"
+            f" GROUP BY {value} ORDER BY COUNT(*) DESC, {value} LIMIT {FACET_SIZE}",
+            params,
+        )
+        return [FacetBucket(bucket, count) for bucket, count in rows]
 
     def count(self, filters: SearchFilters = SearchFilters()) -> int:
         where, params = _filter_sql(filters)
@@ -251,6 +311,17 @@ def _compile(node: QueryNode) -> str:
     raise TypeError(f"unsupported query node {node!r}")
 
 
+def _statements(script: str) -> list[str]:
+    """A script's statements, one by one (executescript would commit the migration's transaction)."""
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    return statements
+
+
 def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
@@ -258,10 +329,16 @@ def _quote(text: str) -> str:
 def _filter_sql(filters: SearchFilters) -> tuple[list[str], list]:
     where: list[str] = []
     params: list = []
-    for column, values in (("source_id", filters.source_ids), ("language", filters.languages)):
-        if values:
-            where.append(f"{column} IN ({', '.join('?' for _ in values)})")
-            params.extend(values)
+    for name, values in filters.by_field().items():
+        marks = ", ".join("?" for _ in values)
+        if name in _COLUMN_FIELDS:
+            where.append(f"articles.{name} IN ({marks})")
+        else:
+            where.append(
+                f"articles.rowid IN (SELECT article FROM article_terms WHERE field = ? AND value IN ({marks}))"
+            )
+            params.append(name)
+        params.extend(values)
     if filters.published_from:
         where.append("published_ts >= ?")
         params.append(filters.published_from.timestamp())

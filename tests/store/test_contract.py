@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from store import Article, SearchFilters, SearchRequest
-from store.models import ArchiveRef, FetchRecord, SourceHealth, SourceRun
+from store.models import ArchiveRef, Entities, FetchRecord, Mention, SourceHealth, SourceRun
 from store.query import parse_query
 from tests.builders import FETCHED_AT as NOW
 from tests.builders import make_article
@@ -27,6 +27,14 @@ CORPUS = [
         text="Halmashauri ya Wilaya ya Bagamoyo imekamilisha mradi wa maji katika kijiji cha Kaole.",
         published=NOW - timedelta(days=1),
         authors=("Asha Mussa",),
+        cluster_id="maji",
+        about_council=True,
+        relevance=0.9,
+        mentions=(Mention("name", "Halmashauri ya Wilaya ya Bagamoyo", "text", 0, 33,
+                          "Halmashauri ya Wilaya ya Bagamoyo imekamilisha mradi wa maji"),),
+        topics=("water", "projects"),
+        sentiment="positive",
+        entities=Entities(places=("Kaole",), organisations=("Halmashauri ya Wilaya ya Bagamoyo",)),
     ),
     article(
         "roads",
@@ -36,12 +44,22 @@ CORPUS = [
         outlet="The Citizen",
         language="en",
         published=NOW - timedelta(days=3),
+        cluster_id="roads",
+        about_council=True,
+        relevance=0.8,
+        topics=("roads",),
+        sentiment="positive",
+        entities=Entities(people=("Shauri Selenda",), places=("Dunda", "Zinga")),
     ),
     article(
         "school",
         title="Shule mpya Mapinga",
         text="Wanafunzi wa Mapinga wamepata madarasa mapya.",
         published=NOW - timedelta(days=10),
+        cluster_id="maji",
+        topics=("education",),
+        sentiment="neutral",
+        entities=Entities(places=("Mapinga",)),
     ),
     article(
         "undated",
@@ -153,6 +171,49 @@ def test_facets_count_the_whole_result_not_the_page(filled):
     narrowed = search(filled, "council", facets=("language",))
     assert set(narrowed.facets) == {"language"}
     assert {b.value: b.count for b in narrowed.facets["language"]} == {"en": 2}
+
+
+def test_filters_on_the_analysis_fields(filled):
+    def found(**filters) -> set[str]:
+        return {hit.article.doc_id for hit in search(filled, filters=SearchFilters(**filters)).hits}
+
+    assert found(topics=("water",)) == {"maji"}
+    assert found(topics=("roads", "education")) == {"roads", "school"}
+    assert found(sentiments=("positive",)) == {"maji", "roads"}
+    assert found(places=("Zinga",)) == {"roads"}
+    assert found(people=("Shauri Selenda",)) == {"roads"}
+    assert found(organisations=("Halmashauri ya Wilaya ya Bagamoyo",)) == {"maji"}
+    assert found(cluster_ids=("maji",)) == {"maji", "school"}
+    assert found(about_council=True) == {"maji", "roads"}
+    assert found(about_council=False) == {"school", "undated"}
+    assert found(about_council=True, topics=("projects",), languages=("sw",)) == {"maji"}
+    assert filled.count(SearchFilters(places=("Kaole", "Dunda"))) == 2
+
+
+def test_facets_on_the_analysis_fields(filled):
+    facets = search(filled).facets
+    by_field = {name: {b.value: b.count for b in buckets} for name, buckets in facets.items()}
+    assert by_field["topics"] == {"water": 1, "projects": 1, "roads": 1, "education": 1}
+    assert by_field["about_council"] == {"true": 2, "false": 2}
+    assert by_field["sentiment"] == {"positive": 2, "neutral": 1}
+    assert by_field["places"] == {"Kaole": 1, "Dunda": 1, "Zinga": 1, "Mapinga": 1}
+    narrowed = search(filled, "wanafunzi", facets=("topics", "places"))
+    assert {name: [(b.value, b.count) for b in buckets] for name, buckets in narrowed.facets.items()} == {
+        "topics": [("education", 1)],
+        "places": [("Mapinga", 1)],
+    }
+
+
+def test_re_indexing_replaces_the_analysis_values(filled):
+    filled.upsert([replace(CORPUS[0], topics=("health",), entities=Entities(), about_council=False)])
+    filled.refresh()
+    assert filled.count(SearchFilters(topics=("water",))) == 0
+    assert filled.count(SearchFilters(topics=("health",))) == 1
+    assert filled.count(SearchFilters(places=("Kaole",))) == 0
+    assert filled.count(SearchFilters(about_council=True)) == 1
+    filled.delete("roads")
+    filled.refresh()
+    assert filled.count(SearchFilters(places=("Zinga",))) == 0
 
 
 def test_pages_do_not_overlap(filled):

@@ -11,9 +11,12 @@ import pytest
 
 from habari.settings import StoreBackend
 from store import Article, StoreError
-from store.elasticsearch import ElasticsearchStore
-from store.models import FetchRecord, SourceRun
+from store.elasticsearch import MAPPING, ElasticsearchStore
+from store.models import Entities, FetchRecord, SearchFilters, SourceRun
 from tests.builders import FETCHED_AT, make_article
+
+
+NEW_FIELDS = ("cluster_id", "about_council", "relevance", "mentions", "topics", "sentiment", "entities")
 
 
 def article(doc_id: str) -> Article:
@@ -25,7 +28,7 @@ class ArticleWithExtraField(Article):
     """An article as a newer model might write it: one field the mapping does not know."""
 
     def to_record(self) -> dict:
-        return {**super().to_record(), "sentiment": "positive"}
+        return {**super().to_record(), "mood": "cheerful"}
 
 
 @pytest.fixture
@@ -65,9 +68,21 @@ def test_an_unknown_field_is_rejected_naming_the_document(es_store):
         es_store.upsert([good, bad])
     assert "1 of 2" in str(raised.value)
     assert "bad: strict_dynamic_mapping_exception" in str(raised.value)
-    assert "sentiment" in str(raised.value)
+    assert "mood" in str(raised.value)
     es_store.refresh()
     assert es_store.count() == 1
+
+
+@pytest.mark.elasticsearch
+def test_an_index_made_before_the_analysis_fields_gains_them(es_store):
+    old_mapping = {**MAPPING, "properties": {k: v for k, v in MAPPING["properties"].items() if k not in NEW_FIELDS}}
+    es_store.client.indices.create(index=f"{es_store.index}-v1", aliases={es_store.index: {}}, mappings=old_mapping)
+    tagged = make_article("tagged", topics=("water",), sentiment="positive", about_council=True,
+                          entities=Entities(places=("Kaole",)))
+    es_store.upsert([tagged])
+    es_store.refresh()
+    assert es_store.get("tagged") == tagged
+    assert es_store.count(SearchFilters(topics=("water",), places=("Kaole",), about_council=True)) == 1
 
 
 @pytest.mark.elasticsearch
