@@ -1,4 +1,4 @@
-"""Scrapy's item pipeline as a thin adapter: each FetchedPage goes through `pipeline.process_page`.
+"""Scrapy's item pipeline as a thin adapter: each FetchedPage goes through `pipeline.Pipeline`.
 
 Articles are upserted into the store in batches; rejections and store failures are counted per source.
 """
@@ -14,8 +14,7 @@ from scrapy.statscollectors import StatsCollector
 from crawlers import source_stats
 from crawlers.scrapy_settings import HABARI_SETTINGS, INDEX_BATCH_SIZE
 from habari.settings import Settings
-from pipeline import FetchedPage, Rejected, process_page
-from pipeline.language import LanguageDetector
+from pipeline import FetchedPage, Pipeline, Rejected
 from store import Article, ArticleStore, StoreError, open_store
 
 logger = logging.getLogger(__name__)
@@ -29,7 +28,7 @@ class IndexPipeline:
         self._batch: list[Article] = []
         self._indexed_sources: set[str] = set()
         self._store: ArticleStore | None = None
-        self._languages: LanguageDetector | None = None
+        self._pipeline: Pipeline | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IndexPipeline:
@@ -40,12 +39,12 @@ class IndexPipeline:
 
     def open_spider(self) -> None:
         self._store = open_store(self._settings)
-        self._languages = LanguageDetector()
+        self._pipeline = Pipeline.open(self._settings.config, self._settings.stories_path)
 
     def process_item(self, item: object) -> object:
         if not isinstance(item, FetchedPage):
             return item
-        result = process_page(item, self._languages)
+        result = self._pipeline.process_page(item)
         if isinstance(result, Rejected):
             source_stats.reject(self._stats, item.source_id, result.reason)
             return item
@@ -63,6 +62,7 @@ class IndexPipeline:
             self._record_store_error(self._indexed_sources, f"the store could not refresh: {error}")
         finally:
             self._store.close()
+            self._pipeline.close()
 
     def _flush(self) -> None:
         batch, self._batch = self._batch, []

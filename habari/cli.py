@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import argparse
 import html
+import json
 import logging
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -35,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_CONFIG
     try:
-        settings = Settings()
+        settings = Settings(**{"config_dir": arguments.config} if getattr(arguments, "config", None) else {})
     except ConfigError as error:
         print(f"habari: configuration error: {error}", file=sys.stderr)
         return EXIT_CONFIG
@@ -77,6 +79,20 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--language", action="append", choices=["sw", "en", "other"], default=[])
     search.add_argument("--limit", type=int, default=10, help="how many results (default 10)")
     search.set_defaults(handler=_search)
+
+    extract = commands.add_parser("extract", help="extract articles from HTML files: one JSON line per file")
+    extract.add_argument("--jsonl", action="store_true", required=True, help="write JSON lines (the only format)")
+    extract.add_argument("files", nargs="+", type=Path, metavar="FILE", help="HTML files")
+    extract.set_defaults(handler=_extract)
+
+    process = commands.add_parser(
+        "process", help="analyse extracted articles (JSON lines): stories, council mentions, topics, sentiment"
+    )
+    process.add_argument("--jsonl", required=True, metavar="IN", help='JSON lines {"id", "url", "title", "text",'
+                         ' "published", "source"}; - for standard input')
+    process.add_argument("--config", type=Path, metavar="DIR", help="the config directory to read watch.yaml and"
+                         " topics.yaml from (default: HABARI_CONFIG_DIR)")
+    process.set_defaults(handler=_process)
 
     demo = commands.add_parser("demo", help="run Habari against a bundled offline web of demo news sites")
     demo.set_defaults(handler=_demo)
@@ -201,6 +217,48 @@ def _search(settings: Settings, arguments: argparse.Namespace) -> int:
         for snippet in hit.highlights.get("text", [])[:1]:
             console.print(_terminal_snippet(snippet))
     return 0
+
+
+def _extract(settings: Settings, arguments: argparse.Namespace) -> int:
+    from pipeline.batch import extract_files
+    from pipeline.language import LanguageDetector
+
+    failed = _write_lines(extract_files(arguments.files, LanguageDetector()))
+    return 1 if failed else 0
+
+
+def _process(settings: Settings, arguments: argparse.Namespace) -> int:
+    from pipeline import Pipeline
+    from pipeline.batch import process_lines
+
+    name = "standard input" if arguments.jsonl == "-" else arguments.jsonl
+    try:
+        lines = sys.stdin if arguments.jsonl == "-" else open(arguments.jsonl, encoding="utf-8")  # noqa: SIM115
+    except OSError as error:
+        print(f"habari: cannot read {name}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_CONFIG
+    pipeline = Pipeline.open(settings.config, stories_path=None)  # the batch is deduplicated within itself
+    try:
+        with lines:
+            failed = _write_lines(process_lines(lines, pipeline, name))
+    except UnicodeDecodeError as error:
+        print(f"habari: {name} is not UTF-8 text: {error}", file=sys.stderr)
+        return 1
+    finally:
+        pipeline.close()
+    return 1 if failed else 0
+
+
+def _write_lines(results: Iterable[dict]) -> int:
+    """Each result as a JSON line on standard output, each error also on standard error; the error count."""
+    failed = 0
+    for result in results:
+        if "error" in result:
+            failed += 1
+            print(f"habari: {result['error']}", file=sys.stderr)
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    return failed
 
 
 def _demo(settings: Settings, arguments: argparse.Namespace) -> int:

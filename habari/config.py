@@ -142,15 +142,18 @@ class Names(_Frozen):
 class Official(_Frozen):
     title: NonEmptyStr
     name: NonEmptyStr
+    other_titles: tuple[NonEmptyStr, ...] = ()  # what else the official is called: English title, abbreviation
 
 
 class WatchFile(_Frozen):
-    """The council and what identifies it; the mention rules (issue 4) read these."""
+    """The council and what identifies it; pipeline/mentions.py matches these in articles."""
 
     council: NonEmptyStr
+    place: NonEmptyStr | None = None  # the bare place name: weak evidence, since the town shares it
     names: Names
     aliases: tuple[NonEmptyStr, ...] = ()
     officials: tuple[Official, ...] = ()
+    honorifics: tuple[NonEmptyStr, ...] = ()  # before an official's surname: Bw., Mr, Dkt. ...
     wards: tuple[NonEmptyStr, ...] = ()
     villages: tuple[NonEmptyStr, ...] = ()
     projects: tuple[NonEmptyStr, ...] = ()
@@ -161,23 +164,103 @@ class WatchFile(_Frozen):
         """What `search` sources are queried for: the council's names and aliases."""
         return (*self.names.sw, *self.names.en, *self.aliases)
 
+    def listed_terms(self) -> tuple[tuple[str, str], ...]:
+        """(key path, term) for every term the mention rules match, namesakes included."""
+        lists = {
+            "names.sw": self.names.sw, "names.en": self.names.en, "aliases": self.aliases,
+            "wards": self.wards, "villages": self.villages, "projects": self.projects, "namesakes": self.namesakes,
+        }
+        place = [("place", self.place)] if self.place else []
+        listed = [(f"{key}[{index}]", term) for key, terms in lists.items() for index, term in enumerate(terms)]
+        officials = [(f"officials[{index}].name", official.name) for index, official in enumerate(self.officials)]
+        return tuple(place + listed + officials)
+
     @model_validator(mode="after")
     def _has_a_name(self) -> WatchFile:
         if not (self.names.sw or self.names.en):
             raise ValueError("names: give the council's name in Swahili (sw) or English (en)")
         return self
 
+    @model_validator(mode="after")
+    def _each_term_listed_once(self) -> WatchFile:
+        first_key: dict[str, str] = {}
+        for key, term in self.listed_terms():
+            folded = " ".join(term.casefold().split())
+            if folded in first_key:
+                raise ValueError(f"{key}: '{term}' is already listed at {first_key[folded]}; list each term once")
+            first_key[folded] = key
+        return self
+
+    @model_validator(mode="after")
+    def _terms_have_words(self) -> WatchFile:
+        titles = [(f"officials[{index}].title", official.title) for index, official in enumerate(self.officials)]
+        titles += [
+            (f"officials[{index}].other_titles[{number}]", title)
+            for index, official in enumerate(self.officials)
+            for number, title in enumerate(official.other_titles)
+        ]
+        titles += [(f"honorifics[{index}]", honorific) for index, honorific in enumerate(self.honorifics)]
+        for key, term in (*self.listed_terms(), *titles):
+            if not any(char.isalnum() for char in term):
+                raise ValueError(f"{key}: '{term}' has no letters or digits to match")
+        return self
+
 
 class Topic(_Frozen):
+    """A council department and the words or phrases that show an article is about it (pipeline/topics.py).
+
+    Keywords match whole words, case-blind, also with the endings -ni, -s and -es; a trailing '*' matches any
+    ending ('chanj*'). Where keywords overlap, the longest phrase found wins. A topic is tagged when its evidence
+    reaches min_evidence: each keyword in the title counts 2, each in the text 1 (at most twice per keyword).
+    """
+
     id: str
     label_en: NonEmptyStr
     label_sw: NonEmptyStr
     keywords_en: tuple[NonEmptyStr, ...] = ()
     keywords_sw: tuple[NonEmptyStr, ...] = ()
+    min_evidence: int = Field(default=2, ge=1, le=20)
+
+    @field_validator("id")
+    @classmethod
+    def _topic_id_is_slug(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError("must be lower-case letters, digits, '-' or '_' (e.g. 'health')")
+        return value
+
+    @field_validator("keywords_en", "keywords_sw")
+    @classmethod
+    def _keywords_are_words(cls, keywords: tuple[str, ...]) -> tuple[str, ...]:
+        for keyword in keywords:
+            if not any(character.isalpha() for character in keyword):
+                raise ValueError(f"keyword '{keyword}' has no letters")
+            if "*" in keyword.rstrip("*") or keyword.endswith("**"):
+                raise ValueError(f"keyword '{keyword}': '*' may only end a keyword, once")
+            if keyword.endswith("*") and len(keyword.split()[-1]) < 4:
+                raise ValueError(f"keyword '{keyword}': put at least 3 letters before '*'")
+        folded = [" ".join(keyword.lower().split()) for keyword in keywords]
+        repeated = sorted({keyword for keyword in folded if folded.count(keyword) > 1})
+        if repeated:
+            raise ValueError(f"keyword '{repeated[0]}' is listed twice")
+        return keywords
+
+    @model_validator(mode="after")
+    def _has_keywords(self) -> Topic:
+        if not (self.keywords_en or self.keywords_sw):
+            raise ValueError(f"topic '{self.id}' has no keywords: give keywords_en or keywords_sw")
+        return self
 
 
 class TopicsFile(_Frozen):
     topics: tuple[Topic, ...]
+
+    @model_validator(mode="after")
+    def _topic_ids_unique(self) -> TopicsFile:
+        ids = [topic.id for topic in self.topics]
+        repeated = sorted({topic_id for topic_id in ids if ids.count(topic_id) > 1})
+        if repeated:
+            raise ValueError(f"topic id '{repeated[0]}' is used twice")
+        return self
 
 
 class ScheduleFile(_Frozen):

@@ -54,6 +54,11 @@ class Settings(BaseSettings):
         return self.data_dir / "habari.sqlite3"
 
     @property
+    def stories_path(self) -> Path:
+        """The story clusters' own SQLite file (with either store backend)."""
+        return self.data_dir / "stories.sqlite3"
+
+    @property
     def warc_dir(self) -> Path:
         return self.data_dir / "warc"
 

@@ -1,8 +1,8 @@
 """The pipeline: plain Python that turns a fetched page into an indexable article.
 
-It knows nothing of Scrapy; crawls, submitted URLs and files on disk all go through `process_page`.
+It knows nothing of Scrapy; crawls, submitted URLs and files on disk all go through one `Pipeline`.
 """
-from pipeline.chain import Rejected, process_page
+from pipeline.chain import Document, Pipeline, Rejected
 from pipeline.page import FeedEntry, FetchedPage
 
-__all__ = ["FeedEntry", "FetchedPage", "Rejected", "process_page"]
+__all__ = ["Document", "FeedEntry", "FetchedPage", "Pipeline", "Rejected"]

@@ -1,4 +1,5 @@
-"""Normalisation: canonical URL (tracking parameters and fragment dropped), document id, clean text.
+"""Normalisation: canonical URL (tracking parameters and fragment dropped, the page's own rel=canonical
+followed within its site), document id, clean text.
 
 The document id is a stable hash of the canonical URL, so every write of the same page is an upsert.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import courlan
 
@@ -17,9 +18,20 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
-def canonical_url(url: str) -> str:
+def canonical_url(url: str, declared: str | None = None) -> str:
+    """`url` normalised; or the page's declared canonical URL when it is an http(s) URL on the same site
+    (another site's address, a page can claim but not prove)."""
+    if declared:
+        absolute = urljoin(url, declared.strip())
+        if urlsplit(absolute).scheme in ("http", "https") and _site(absolute) == _site(url):
+            url = absolute
     normalised = courlan.normalize_url(url, strict=True)
     return urlunsplit(urlsplit(normalised)._replace(fragment=""))
+
+
+def _site(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.").removeprefix("m.").removeprefix("amp.")
 
 
 def doc_id_for(url: str) -> str:

@@ -1,4 +1,4 @@
-"""Search query parameters (q, source, language, from, to, offset, limit) into a SearchRequest.
+"""Search query parameters (q, the filters, from, to, offset, limit) into a SearchRequest.
 
 One function serves both the JSON API and the web page, so both accept and refuse the same input.
 """
@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import Query
 
 from store import SearchFilters, SearchRequest
+from store.models import Sentiment
 from store.query import QuerySyntaxError, parse_query
 
 DEFAULT_LIMIT = 20
@@ -36,6 +37,12 @@ class SearchParams:
     q: str = ""
     sources: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    sentiments: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    about: tuple[str, ...] = ()  # "true" and/or "false", as the about_council facet spells them
+    story: str = ""
     date_from: str = ""
     date_to: str = ""
     offset: int = 0
@@ -46,6 +53,13 @@ def search_params(
     q: Annotated[str, Query(description='Words, "phrases"; every word must match.')] = "",
     source: Annotated[list[str] | None, Query(description="Source id; repeat for several.")] = None,
     language: Annotated[list[str] | None, Query(description="Language code (sw, en); repeat for several.")] = None,
+    topic: Annotated[list[str] | None, Query(description="Topic id from topics.yaml; repeat for several.")] = None,
+    sentiment: Annotated[list[Sentiment] | None, Query(description="positive, neutral or negative.")] = None,
+    place: Annotated[list[str] | None, Query(description="A ward, village or the district, as in watch.yaml.")] = None,
+    person: Annotated[list[str] | None, Query(description="A person's name as found in articles.")] = None,
+    about: Annotated[list[Literal["true", "false"]] | None, Query(
+        description="true: stories about the council; false: the others (passing mentions or none).")] = None,
+    story: Annotated[str, Query(description="A story cluster id: the articles of one story.")] = "",
     date_from: Annotated[str, Query(alias="from", description="First day, YYYY-MM-DD, in EAT.")] = "",
     date_to: Annotated[str, Query(alias="to", description="Last day, YYYY-MM-DD, in EAT.")] = "",
     offset: Annotated[int, Query(ge=0, le=MAX_WINDOW)] = 0,
@@ -56,6 +70,12 @@ def search_params(
         q=q,
         sources=_present(source),
         languages=_present(language),
+        topics=_present(topic),
+        sentiments=_present(sentiment),
+        places=_present(place),
+        people=_present(person),
+        about=_present(about),
+        story=story.strip(),
         date_from=date_from.strip(),
         date_to=date_to.strip(),
         offset=offset,
@@ -77,6 +97,12 @@ def build_request(params: SearchParams, zone: ZoneInfo) -> SearchRequest:
     filters = SearchFilters(
         source_ids=params.sources,
         languages=params.languages,
+        topics=params.topics,
+        sentiments=params.sentiments,
+        places=params.places,
+        people=params.people,
+        cluster_ids=(params.story,) if params.story else (),
+        about_council=params.about[0] == "true" if len(params.about) == 1 else None,
         published_from=_day_start(first, zone) if first else None,
         published_before=_day_start(last + timedelta(days=1), zone) if last else None,
     )

@@ -20,8 +20,8 @@ from search_api.errors import error_response
 from search_api.formatting import local_time, safe_link, snapshot_path
 from search_api.params import DEFAULT_LIMIT, ParameterError, SearchParams, build_request, search_params
 from search_api.schemas import ErrorResponse
-from search_api.templating import LANGUAGE_NAMES, render
-from store import SearchHit, SearchRequest, SearchResult
+from search_api.templating import ABOUT_NAMES, LANGUAGE_NAMES, SENTIMENT_NAMES, render
+from store import SearchFilters, SearchHit, SearchRequest, SearchResult
 
 router = APIRouter(include_in_schema=False)
 EXCERPT_LENGTH = 280
@@ -87,11 +87,16 @@ def search_page(
 
 
 @router.get("/articles/{doc_id}", response_class=HTMLResponse)
-def article_page(doc_id: str, request: Request, store: StoreDep, zone: ZoneDep) -> Response:
+def article_page(doc_id: str, request: Request, store: StoreDep, settings: SettingsDep, zone: ZoneDep) -> Response:
     article = store.get(doc_id)
     if article is None:
         return error_response(request, 404, ErrorResponse(detail=f"No article with id '{doc_id}'."))
+    story_size = store.count(SearchFilters(cluster_ids=(article.cluster_id,))) if article.cluster_id else 0
+    labels = _topic_labels(settings)
     context = {
+        "topics": [labels.get(topic, topic) for topic in article.topics],
+        "story": _href(SearchParams(story=article.cluster_id)) if story_size > 1 else None,
+        "story_size": story_size,
         "article": article,
         "link": safe_link(article.url),
         "paragraphs": [part for part in _PARAGRAPH_BREAK.split(article.text.strip()) if part],
@@ -121,13 +126,23 @@ def _result_view(hit: SearchHit, zone: ZoneInfo) -> ResultView:
 
 
 def _facet_groups(result: SearchResult, params: SearchParams, settings: Settings) -> list[FacetGroup]:
-    """Source and language counts as links that add (or, when active, remove) that filter."""
+    """Facet counts as links that add (or, when active, remove) that filter."""
     outlets = {source.id: source.outlet for source in settings.config.sources}
+    topics = _topic_labels(settings)
     groups = (
+        FacetGroup("Halmashauri · Council", _facet_links(result, params, "about_council", "about", ABOUT_NAMES)),
+        FacetGroup("Mada · Topic", _facet_links(result, params, "topics", "topics", topics)),
+        FacetGroup("Mwelekeo · Tone", _facet_links(result, params, "sentiment", "sentiments", SENTIMENT_NAMES)),
+        FacetGroup("Mahali · Place", _facet_links(result, params, "places", "places", {})),
+        FacetGroup("Watu · People", _facet_links(result, params, "people", "people", {})),
         FacetGroup("Chanzo · Source", _facet_links(result, params, "source_id", "sources", outlets)),
         FacetGroup("Lugha · Language", _facet_links(result, params, "language", "languages", LANGUAGE_NAMES)),
     )
     return [group for group in groups if group.links]
+
+
+def _topic_labels(settings: Settings) -> dict[str, str]:
+    return {topic.id: f"{topic.label_sw} · {topic.label_en}" for topic in settings.config.topics}
 
 
 def _facet_links(
@@ -165,8 +180,10 @@ def _href(params: SearchParams, **changes: object) -> str:
     """The page's own address for these parameters with some changed (empty ones left out)."""
     p = replace(params, **changes)
     pairs: list[tuple[str, str | int]] = [("q", p.q)]
-    pairs += [("source", value) for value in p.sources] + [("language", value) for value in p.languages]
-    pairs += [("from", p.date_from), ("to", p.date_to), ("offset", p.offset)]
+    repeated = (("source", p.sources), ("language", p.languages), ("topic", p.topics), ("sentiment", p.sentiments),
+                ("place", p.places), ("person", p.people), ("about", p.about))
+    pairs += [(name, value) for name, values in repeated for value in values]
+    pairs += [("story", p.story), ("from", p.date_from), ("to", p.date_to), ("offset", p.offset)]
     if p.limit != DEFAULT_LIMIT:
         pairs.append(("limit", p.limit))
     query = urlencode([(name, value) for name, value in pairs if value])

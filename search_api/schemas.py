@@ -4,6 +4,7 @@ Built from the store's dataclasses; times go out as ISO 8601 UTC plus a display 
 """
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime, timezone
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -13,7 +14,7 @@ from pydantic import BaseModel, Field
 from habari.config import Source
 from search_api.formatting import local_time, snapshot_path, utc
 from store import Article, SearchHit, SearchRequest, SearchResult
-from store.models import ArchiveRef
+from store.models import ArchiveRef, Sentiment
 
 
 class ErrorResponse(BaseModel):
@@ -37,6 +38,10 @@ class SearchHitOut(BaseModel):
     language: str
     published: datetime | None = Field(description="Publication time, UTC.")
     published_local: str | None = Field(description="Publication time in the council's zone (EAT).")
+    cluster_id: str | None = Field(description="The story this article belongs to (filter with story=).")
+    about_council: bool
+    topics: list[str]
+    sentiment: Sentiment | None
     highlights: Highlights
 
     @classmethod
@@ -51,6 +56,10 @@ class SearchHitOut(BaseModel):
             language=article.language,
             published=utc(article.published),
             published_local=local_time(article.published, zone),
+            cluster_id=article.cluster_id,
+            about_council=article.about_council,
+            topics=list(article.topics),
+            sentiment=article.sentiment,
             highlights=Highlights(title=hit.highlights.get("title", []), text=hit.highlights.get("text", [])),
         )
 
@@ -94,6 +103,22 @@ class ArchiveOut(BaseModel):
         return cls(file=ref.warc_file, offset=ref.offset, sha256=ref.sha256, snapshot_url=snapshot_path(doc_id))
 
 
+class MentionOut(BaseModel):
+    rule: str = Field(description="The watch.yaml rule: name, alias, official, project, ward, village, place.")
+    term: str = Field(description="The configured term that matched.")
+    field: str = Field(description="title or text.")
+    start: int = Field(description="Character offset of the match in that field.")
+    end: int
+    snippet: str
+
+
+class EntitiesOut(BaseModel):
+    people: list[str]
+    titled_people: list[str]
+    places: list[str]
+    organisations: list[str]
+
+
 class ArticleOut(BaseModel):
     doc_id: str
     url: str
@@ -109,6 +134,13 @@ class ArticleOut(BaseModel):
     published_local: str | None
     fetched_at: datetime
     archive: ArchiveOut | None = Field(description="The archived copy of the page; null when none was kept.")
+    cluster_id: str | None = Field(description="The story this article belongs to; its lead is the earliest.")
+    about_council: bool = Field(description="The story is about the council, not a passing mention.")
+    relevance: float = Field(description="How much the article is about the council, 0 to 1.")
+    mentions: list[MentionOut] = Field(description="Each mention of the council, with the rule that found it.")
+    topics: list[str]
+    sentiment: Sentiment | None
+    entities: EntitiesOut
 
     @classmethod
     def from_article(cls, article: Article, zone: ZoneInfo) -> ArticleOut:
@@ -127,6 +159,13 @@ class ArticleOut(BaseModel):
             published_local=local_time(article.published, zone),
             fetched_at=article.fetched_at.astimezone(timezone.utc),
             archive=ArchiveOut.from_ref(article.archive, article.doc_id) if article.archive else None,
+            cluster_id=article.cluster_id,
+            about_council=article.about_council,
+            relevance=article.relevance,
+            mentions=[MentionOut(**asdict(mention)) for mention in article.mentions],
+            topics=list(article.topics),
+            sentiment=article.sentiment,
+            entities=EntitiesOut(**asdict(article.entities)),
         )
 
 

@@ -15,6 +15,8 @@ from starlette.responses import Response
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC_DIR = PACKAGE_DIR / "static"
 LANGUAGE_NAMES = {"sw": "Kiswahili", "en": "English", "mixed": "Mchanganyiko / Mixed"}
+SENTIMENT_NAMES = {"positive": "Chanya · Positive", "neutral": "Wastani · Neutral", "negative": "Hasi · Negative"}
+ABOUT_NAMES = {"true": "Inahusu Halmashauri · About the council", "false": "Nyingine · Other"}
 PAGE_HEADERS = {
     "Content-Security-Policy": "; ".join(
         ("default-src 'none'", "style-src 'self'", "img-src 'self'", "form-action 'self'", "base-uri 'none'",
@@ -33,6 +35,7 @@ def make_templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     environment.filters["language_name"] = lambda code: LANGUAGE_NAMES.get(code, code)
+    environment.filters["sentiment_name"] = lambda code: SENTIMENT_NAMES.get(code, code or "—")
     return Jinja2Templates(env=environment)
 
 

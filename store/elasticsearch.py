@@ -66,7 +66,14 @@ MAPPING = {
         "mentions": {"type": "object", "enabled": False},  # kept to explain matches, not searched
         "topics": _KEYWORD,
         "sentiment": _KEYWORD,
-        "entities": {"properties": {"people": _KEYWORD, "places": _KEYWORD, "organisations": _KEYWORD}},
+        "entities": {
+            "properties": {
+                "people": _KEYWORD,
+                "places": _KEYWORD,
+                "organisations": _KEYWORD,
+                "titled_people": es_operations.STORED_ONLY,
+            }
+        },
     },
 }
 # Article fields by facet and filter name, where the two differ.

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
-from typing import ClassVar, Self
+from typing import ClassVar, Literal, Self
 
 from store.query import QueryNode
 
 FACET_FIELDS = ("source_id", "outlet", "language", "about_council", "topics", "sentiment", "places", "people",
                 "organisations")
-SENTIMENTS = ("positive", "neutral", "negative")
+Sentiment = Literal["positive", "neutral", "negative"]
 
 
 @dataclass(frozen=True)
@@ -40,11 +40,13 @@ class Mention:
 
 @dataclass(frozen=True)
 class Entities:
-    """Names found in an article: people (without their titles), gazetteer places, organisations."""
+    """Names found in an article: people ("Shauri Selenda"), the same with the title the article gave them
+    ("Mkurugenzi Mtendaji Shauri Selenda"), gazetteer places as configured, organisations as written."""
 
     people: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()
+    titled_people: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ class Article:
     relevance: float = 0.0
     mentions: tuple[Mention, ...] = ()
     topics: tuple[str, ...] = ()
-    sentiment: str | None = None
+    sentiment: Sentiment | None = None
     entities: Entities = field(default_factory=Entities)
 
     def to_record(self) -> dict:

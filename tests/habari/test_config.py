@@ -75,3 +75,30 @@ def test_a_file_that_is_not_a_mapping(config_dir):
     (config_dir / "schedule.yaml").write_text("- just\n- a list\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="expected a mapping"):
         load_config(config_dir)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("  - Kaole\n", "  - dunda\n", "villages[0]: 'dunda' is already listed at wards[0]"),
+        ("  - Mji wa Bagamoyo\n", "  - BAGAMOYO\n", "namesakes[0]: 'BAGAMOYO' is already listed at place"),
+        ("    name: Halima Okash\n", "    name: Shauri  Selenda\n", "officials[1].name: 'Shauri  Selenda' is already"),
+        ("    other_titles: [District", "    other_title: [District", "at officials[1].other_title: unknown key"),
+        ("honorifics: [Bw.,", "honorifics: [Bw., '',", "at honorifics[1]: String should have at least 1 character"),
+        ("honorifics: [Bw.,", "honorifics: [Bw., '-',", "honorifics[1]: '-' has no letters or digits to match"),
+        ("  - Kaole\n", "  - '...'\n", "villages[0]: '...' has no letters or digits to match"),
+    ],
+)
+def test_a_bad_watch_file_names_the_key_of_the_mistake(config_dir, old, new, expected):
+    edit(config_dir / "watch.yaml", old, new)
+    with pytest.raises(ConfigError, match="watch.yaml") as caught:
+        load_config(config_dir)
+    assert expected in str(caught.value)
+
+
+def test_the_mention_rules_read_the_shipped_watch_file():
+    watch = load_config(SHIPPED).watch
+    assert watch.place == "Bagamoyo" and watch.honorifics and watch.officials[0].other_titles
+    assert "Mji wa Bagamoyo" in watch.namesakes
+    assert ("villages[2]", "Kondo") in watch.listed_terms()
+    assert watch.search_terms[0] == "Halmashauri ya Wilaya ya Bagamoyo"

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from habari.settings import Settings
 from search_api import create_app
 from store import Article, ArticleStore
+from store.models import Entities, Mention
 from tests.builders import make_article
 
 FETCHED = datetime(2026, 3, 7, 6, 0, tzinfo=timezone.utc)
@@ -37,6 +38,14 @@ MAJI = article(
     # 22:30 UTC on 5 March is 01:30 EAT on 6 March: the EAT day differs from the UTC day.
     published=datetime(2026, 3, 5, 22, 30, tzinfo=timezone.utc),
     authors=("Asha Mussa",),
+    cluster_id="water",
+    about_council=True,
+    relevance=0.83,
+    mentions=(Mention("name", "Halmashauri ya Wilaya ya Bagamoyo", "text", 0, 33,
+                      "Halmashauri ya Wilaya ya Bagamoyo imekamilisha mradi wa maji"),),
+    topics=("water",),
+    sentiment="positive",
+    entities=Entities(places=("Kaole",), organisations=("Halmashauri ya Wilaya ya Bagamoyo",)),
 )
 WATER = article(
     "water",
@@ -47,6 +56,10 @@ WATER = article(
     outlet="The Citizen",
     language="en",
     published=datetime(2026, 3, 5, 8, 0, tzinfo=timezone.utc),
+    cluster_id="water",
+    topics=("water", "projects"),
+    sentiment="positive",
+    entities=Entities(places=("Kaole",)),
 )
 HOSTILE = article(
     "hostile",

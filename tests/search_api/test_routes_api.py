@@ -55,6 +55,21 @@ def test_filters_repeat_and_combine(client):
     assert facet(both, "language") == {"en": 2}
 
 
+def test_filters_and_facets_on_the_analysis(client):
+    def found(**params) -> set[str]:
+        return ids(client.get("/api/search", params=params).json())
+
+    assert found(topic="projects") == {"water"}
+    assert found(about="true") == {"maji"}
+    assert found(about="false") == {"water", "hostile"}
+    assert found(story="water") == {"maji", "water"}
+    assert found(place="Kaole", sentiment="positive", language="sw") == {"maji"}
+    body = client.get("/api/search").json()
+    assert facet(body, "topics") == {"water": 2, "projects": 1}
+    assert facet(body, "about_council") == {"true": 1, "false": 2}
+    assert client.get("/api/search", params={"sentiment": "cheerful"}).status_code == 422
+
+
 def test_no_query_lists_newest_first(client):
     body = client.get("/api/search").json()
     assert [hit["doc_id"] for hit in body["hits"]] == ["maji", "water", "hostile"]

@@ -103,6 +103,21 @@ def test_article_page_shows_escaped_paragraphs_and_metadata(client):
     assert f'<a href="{MAJI.url}" rel="noopener noreferrer">' in html
 
 
+def test_article_page_explains_the_mentions_and_links_the_story(client):
+    html = client.get("/articles/maji").text
+    assert "About the council" in html and "Maji · Water" in html and "Positive" in html and "Kaole" in html
+    assert "<strong>Halmashauri ya Wilaya ya Bagamoyo</strong> (name, text 0–33)" in html
+    [story] = [href for href in hrefs(html) if "story=" in href]
+    listed = client.get(story).text
+    assert "1–2 of 2 articles" in listed and WATER.title in listed
+
+
+def test_topic_facet_filters(client):
+    [projects] = [href for href in hrefs(client.get("/").text) if "topic=projects" in href]
+    filtered = client.get(projects).text
+    assert "1–1 of 1 article" in filtered and WATER.title in filtered and MAJI.title not in filtered
+
+
 def test_hostile_article_page(client):
     html = client.get("/articles/hostile").text
     assert "<script" not in html and "<img" not in html
