@@ -29,4 +29,5 @@ es-stop:
 	scripts/es-node stop
 
 bench: install
-	$(VENV)/bin/python bench/index.py
+	$(VENV)/bin/pip install --quiet -e ".[test,bench]"
+	for name in index crawl extract pipeline dedupe mentions tagging language; do $(VENV)/bin/python -m bench.$$name || exit 1; done

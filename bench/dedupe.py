@@ -11,7 +11,6 @@ import random
 import re
 import resource
 import sqlite3
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -25,9 +24,7 @@ import numpy as np
 import yaml
 from datasketch import LeanMinHash, MinHashLSH
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
-
+from habari.settings import REPO_ROOT
 from pipeline.dedupe import DedupeSettings, StoryClusters, band_buckets
 
 DATA = REPO_ROOT / "bench" / "data" / "dedupe"

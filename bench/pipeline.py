@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import sys
 
-if not __package__:  # run as a file, this module would hide the `pipeline` package it measures
-    sys.exit("run it from the repository root as: python -m bench.pipeline [options]")
+if not __package__:  # as a file, any bench script would find this module when it imports the `pipeline` package
+    sys.exit("run benchmarks from the repository root as modules: python -m bench.NAME [options]")
 
 import argparse
-import gzip
-import json
 import multiprocessing
 import os
 import platform
@@ -24,25 +22,22 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from habari.settings import REPO_ROOT, Settings, StoreBackend
+from bench.extract import DEFAULT_DATASET, load_pages
+from habari.settings import Settings, StoreBackend
 from pipeline import FetchedPage, Pipeline, Rejected
 from store import open_store
 
 BATCH = 100  # as the crawl's index pipeline writes
-DEFAULT_DATASET = REPO_ROOT.parent / "shared" / "datasets" / "extraction-dev"
 
 
-def load_pages(dataset: Path) -> list[FetchedPage]:
-    gold_file = dataset / "gold.json"
-    if not gold_file.is_file():
-        raise SystemExit(f"bench/pipeline.py: no extraction dev set at {dataset} (expected {gold_file})")
-    gold = json.loads(gold_file.read_text(encoding="utf-8"))
+def fetched_pages(dataset: Path, max_kib: int | None = None) -> list[FetchedPage]:
+    """The dev set's pages as fetched, those of at most `max_kib` KiB of HTML if given."""
     now = datetime.now(UTC)
-    return [
-        FetchedPage(url=entry["url"], body=gzip.decompress((dataset / "html" / f"{key}.html.gz").read_bytes()),
-                    fetched_at=now, source_id="bench", outlet="Bench")
-        for key, entry in sorted(gold.items())
+    pages = [
+        FetchedPage(url=page.url, body=page.html.encode("utf-8"), fetched_at=now, source_id="bench", outlet="Bench")
+        for page in load_pages(dataset)
     ]
+    return [page for page in pages if max_kib is None or len(page.body) <= max_kib * 1024]
 
 
 def work(settings: Settings, pages: list[FetchedPage], start, results) -> None:
@@ -93,11 +88,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--max-kib", type=int, help="only pages of at most this much HTML (Tanzanian outlets' are"
+                        " about 130 KiB; the set's median is 246)")
     parser.add_argument("--backend", nargs="+", choices=[b.value for b in StoreBackend],
                         default=["sqlite", "elasticsearch"])
     parser.add_argument("--es-url", default=os.environ.get("HABARI_ES_URL", "http://127.0.0.1:9200"))
     arguments = parser.parse_args()
-    pages = load_pages(arguments.dataset)
+    pages = fetched_pages(arguments.dataset, arguments.max_kib)
     print(f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()};"
           f" {len(pages)} pages, {sum(len(p.body) for p in pages) / len(pages) / 1024:.0f} KiB of HTML on average")
     for backend in arguments.backend:

@@ -184,7 +184,7 @@ class StoryClusters:
 
     def _sketch(self, title: str, text: str) -> TextSketch:
         # A text without words (never passed by the pipeline, which rejects short pages) is sketched by its title.
-        body = text if normalised_words(text) else title
+        body = text if _WORD.search(text) else title
         words = normalised_words(body)
         # Shingles stop at sentence ends, so moved or dropped sentences and paragraphs change no other shingle.
         size = self._settings.shingle_words

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from habari.config import WatchFile
 from pipeline.lexicons import PhraseMatch, PhraseMatcher, read_table
@@ -23,8 +24,7 @@ _DISTRICT = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):  # made by the thousand per article: a tuple is several times cheaper to build
     text: str
     start: int
     end: int

@@ -1,6 +1,6 @@
 """Extraction: body text, title, authors, date, image and canonical URL from a page's HTML.
 
-Trafilatura without comments, then short unpunctuated edge lines trimmed; chosen on the dev set by bench/extract.py.
+Trafilatura (recall-favouring, no comments), then short unpunctuated edge lines trimmed; chosen by bench/extract.py.
 """
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import trafilatura
+from trafilatura.settings import set_date_params
 
 # A line at either end of the body with fewer words than this and no closing punctuation is a headline, kicker,
 # caption, byline or link list, not article prose (measured plateau: 20-30 words).
 EDGE_LINE_MAX_WORDS = 20
 WORD = re.compile(r"\w+")
-CLOSING_PUNCTUATION = frozenset({"Po", "Pe", "Pf"})  # Unicode categories: . ! ? 。 etc., closing brackets, closing quotes
+CLOSING_PUNCTUATION = frozenset({"Po", "Pe", "Pf"})  # Unicode: . ! ? 。 etc., closing brackets, closing quotes
+DATE_WITH_TIME = "%Y-%m-%dT%H:%M:%S%z"  # htmldate keeps the time and zone a page gives (its default is the day)
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,10 @@ class Extracted:
 
 def extract(html: str, url: str) -> Extracted | None:
     """The article in the page, or None when the page holds no article text."""
-    document = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
+    document = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, favor_recall=True,
+        date_extraction_params={**set_date_params(), "outputformat": DATE_WITH_TIME},
+    )
     text = trim_edge_lines(document.text or "") if document is not None else ""
     if not WORD.search(text):
         return None
