@@ -61,8 +61,9 @@ class IndexPipeline:
         except StoreError as error:
             self._record_store_error(self._indexed_sources, f"the store could not refresh: {error}")
         finally:
-            self._store.close()
-            self._pipeline.close()
+            for opened in (self._store, self._pipeline):  # either may not be, if open_spider failed
+                if opened is not None:
+                    opened.close()
 
     def _flush(self) -> None:
         batch, self._batch = self._batch, []

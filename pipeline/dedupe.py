@@ -128,6 +128,8 @@ class StoryClusters:
     def __init__(self, path: Path | None, settings: DedupeSettings = DedupeSettings()) -> None:
         self._settings = settings
         self._permutations = MinHash(num_perm=settings.num_perm, seed=settings.seed, scheme=SCHEME).permutations
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(
             ":memory:" if path is None else str(path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
         )

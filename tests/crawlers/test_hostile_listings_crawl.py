@@ -120,7 +120,7 @@ def test_a_search_source_asks_for_every_watch_term_and_indexes_what_it_finds(mod
 
     for site_id in ANSWERING:
         asked = [parse_qs(urlsplit(r.path).query)["q"][0] for r in run.asked(site_id, "/search/rss")]
-        assert asked == list(terms)
+        assert sorted(asked) == sorted(terms)  # each term once, in whatever order the requests ran
         assert run.outcomes[f"{site_id}-search"].ok
     assert {(a.source_id, slug(a)) for a in indexed(settings)} == {
         ("mwambao-search", "vijana-magomeni-wapata-mafunzo-ya-ufundi"),
