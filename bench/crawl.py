@@ -42,7 +42,7 @@ def fake_site(number: int, articles: int) -> NewsSite:
             NewsArticle(
                 slug=f"habari-ya-{number}-namba-{n}-bagamoyo",
                 title=f"Habari namba {n} ya gazeti {number}",
-                paragraphs=(PARAGRAPH * 3, PARAGRAPH * 2),
+                paragraphs=(f"Habari namba {n} ya gazeti {number}: " + PARAGRAPH * 3, PARAGRAPH * 2),  # no two alike
                 published=start + timedelta(minutes=n),
                 author="Mwandishi Wetu",
                 language="sw",
@@ -109,17 +109,22 @@ def pickup_latency(data_dir: Path, interval_minutes: int) -> None:
             wait_for(lambda: store.count() >= 20, timeout=interval_minutes * 60 + 120)
             time.sleep(5)  # publish in the middle of an interval, not just after a poll
             story = NewsArticle("mradi-mpya-wa-maji-mapinga-umezinduliwa", "Mradi mpya wa maji Mapinga umezinduliwa",
-                                (PARAGRAPH * 3,), datetime.now(timezone.utc), "Mwandishi Wetu", "sw")
-            published = time.monotonic()
+                                ("Mradi mpya wa maji umezinduliwa Mapinga. " + PARAGRAPH * 3,),
+                                datetime.now(timezone.utc), "Mwandishi Wetu", "sw")
+            published, published_at = time.monotonic(), datetime.now(timezone.utc)
             web.publish(site.id, story)
             query = SearchRequest(query=parse_query('"Mradi mpya wa maji Mapinga"'), limit=1)
             wait_for(lambda: store.search(query).total == 1, timeout=interval_minutes * 60 + 120)
             latency = time.monotonic() - published
+            wait_for(lambda: store.source_health()[0].last_run.finished_at > published_at, timeout=60)
+            last_poll = store.source_health()[0].last_run  # the run is recorded once its process has ended
         finally:
             scheduler.shutdown(wait=False)
             store.close()
     print(f"a story published in a feed polled every {interval_minutes} min (politeness on) was indexed"
-          f" {latency:.1f} s later (target: within {interval_minutes * 60 + 10} s)", flush=True)
+          f" {latency:.1f} s later (target: within {interval_minutes * 60 + 10} s); the poll that found it took"
+          f" {(last_poll.finished_at - last_poll.started_at).total_seconds():.1f} s, so the worst case is"
+          f" {interval_minutes * 60} s plus that", flush=True)
 
 
 def wait_for(condition, timeout: float) -> None:

@@ -21,7 +21,7 @@ class CrawlLimits:
     download_delay: float = 2.0
     autothrottle: bool = True
     concurrent_requests: int = 16
-    autothrottle_start_delay: float = 5.0
+    autothrottle_start_delay: float = 2.0  # the download delay: AutoThrottle slows down from there, never below
     autothrottle_max_delay: float = 60.0
     concurrent_per_host: int = 2
     download_timeout: float = 30.0
