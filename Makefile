@@ -30,4 +30,4 @@ es-stop:
 
 bench: install
 	$(VENV)/bin/pip install --quiet -e ".[test,bench]"
-	for name in index crawl extract pipeline dedupe mentions tagging; do $(VENV)/bin/python -m bench.$$name || exit 1; done
+	for name in index crawl extract pipeline dedupe mentions tagging language; do $(VENV)/bin/python -m bench.$$name || exit 1; done
