@@ -1,7 +1,7 @@
 """Benchmark: crawl a loopback fake web of many hosts, fetching and archiving every article; then
 time how long a story published in a feed takes to be indexed by the scheduled, polite service.
 
-Usage: bench/crawl.py [--hosts 20] [--articles 500] [--interval-minutes 1] [--skip-throughput] [--skip-latency]
+Usage: python -m bench.crawl [--hosts 20] [--articles 500] [--interval-minutes 1] [--skip-throughput] [--skip-latency]
 """
 from __future__ import annotations
 

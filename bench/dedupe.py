@@ -1,6 +1,6 @@
 """Benchmark: story clustering against a generated, labelled set of syndicated Tanzanian local news.
 
-Usage: bench/dedupe.py [--write-set] [--sweep] [--reopen-members 100000]
+Usage: python -m bench.dedupe [--write-set] [--sweep] [--reopen-members 100000]
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Benchmark: bulk-index N synthetic articles into each store backend and print documents per second.
 
-Usage: bench/index.py [--docs 10000 100000] [--backend sqlite elasticsearch] [--es-url URL]
+Usage: python -m bench.index [--docs 10000 100000] [--backend sqlite elasticsearch] [--es-url URL]
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Benchmark: council-mention precision and recall on the labelled set, about_council precision and recall, articles/s.
 
-Usage: bench/mentions.py [--articles 1000] [--chars 3000] [--show-errors]
+Usage: python -m bench.mentions [--articles 1000] [--chars 3000] [--show-errors]
 """
 from __future__ import annotations
 

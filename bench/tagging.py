@@ -1,6 +1,6 @@
 """Benchmark: topic, sentiment and entity tagging on the labelled Swahili and English sets, and articles/s.
 
-Usage: bench/tagging.py [--show-errors] [--passes 5]. Figures for the development set and the held-out set.
+Usage: python -m bench.tagging [--show-errors] [--passes 5]. Figures for the development set and the held-out set.
 """
 from __future__ import annotations
 
