@@ -40,11 +40,12 @@ def fetched_pages(dataset: Path, max_kib: int | None = None) -> list[FetchedPage
     return [page for page in pages if max_kib is None or len(page.body) <= max_kib * 1024]
 
 
-def work(settings: Settings, pages: list[FetchedPage], start, results) -> None:
+def work(settings: Settings, pages: list[FetchedPage], ready, start, results) -> None:
     """One process: its share of the pages through the pipeline into the store, in batches."""
     pipeline = Pipeline.open(settings.config, settings.stories_path)
     store = open_store(settings)
     outcomes: Counter[str] = Counter()
+    ready.release()
     start.wait()
     batch = []
     for page in pages:
@@ -65,14 +66,15 @@ def work(settings: Settings, pages: list[FetchedPage], start, results) -> None:
 
 def measure(settings: Settings, pages: list[FetchedPage], processes: int) -> tuple[float, Counter[str]]:
     context = multiprocessing.get_context("spawn")
-    start, results = context.Event(), context.Queue()
+    ready, start, results = context.Semaphore(0), context.Event(), context.Queue()
     workers = [
-        context.Process(target=work, args=(settings, pages[number::processes], start, results))
+        context.Process(target=work, args=(settings, pages[number::processes], ready, start, results))
         for number in range(processes)
     ]
     for worker in workers:
         worker.start()
-    time.sleep(5)  # let every worker import and build its pipeline; only the pages are timed
+    for _ in workers:  # every worker has imported and built its pipeline: only the pages are timed
+        ready.acquire()
     began = time.perf_counter()
     start.set()
     outcomes: Counter[str] = Counter()
