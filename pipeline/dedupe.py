@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +14,8 @@ from typing import Self
 
 import numpy as np
 from datasketch import MinHash
+
+from store.sqlite_file import connect_shared, statements, write_transaction
 
 SCHEME = "affine32"
 SIGNATURE_DTYPE = np.uint32
@@ -128,14 +127,10 @@ class StoryClusters:
     def __init__(self, path: Path | None, settings: DedupeSettings = DedupeSettings()) -> None:
         self._settings = settings
         self._permutations = MinHash(num_perm=settings.num_perm, seed=settings.seed, scheme=SCHEME).permutations
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(
-            ":memory:" if path is None else str(path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
-        )
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.executescript(SCHEMA)
-        with self._write_transaction():
+        self._db = connect_shared(path, BUSY_TIMEOUT_SECONDS)
+        with write_transaction(self._db):
+            for statement in statements(SCHEMA):
+                self._db.execute(statement)
             stored = self._db.execute("SELECT settings FROM sketch").fetchone()
             if stored is None:
                 self._db.execute("INSERT INTO sketch (settings) VALUES (?)", (settings.sketch,))
@@ -144,7 +139,7 @@ class StoryClusters:
 
     def assign(self, doc_id: str, title: str, text: str, published: datetime | None) -> StoryMembership:
         sketch = self._sketch(title, text)  # before taking the write lock: other processes wait for less
-        with self._write_transaction():
+        with write_transaction(self._db):
             known = self._membership(doc_id)
             if known is not None:
                 return known
@@ -172,17 +167,6 @@ class StoryClusters:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-    @contextmanager
-    def _write_transaction(self) -> Iterator[None]:
-        """BEGIN IMMEDIATE: one writer at a time across processes, each waiting up to the busy timeout."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
 
     def _sketch(self, title: str, text: str) -> TextSketch:
         # A text without words (never passed by the pipeline, which rejects short pages) is sketched by its title.

@@ -26,6 +26,9 @@ from store.models import (
     SourceRun,
 )
 from store.query import And, Phrase, QueryNode, Term
+from store.sqlite_file import connect_shared, statements, write_transaction
+
+BUSY_TIMEOUT_SECONDS = 30.0
 
 SCHEMA_VERSION = 3
 # Facets and filters on the article columns, and on values kept in the article_terms table, where the
@@ -165,9 +168,7 @@ class SqliteStore(ArticleStore):
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, check_same_thread=False, timeout=30, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db = connect_shared(path, BUSY_TIMEOUT_SECONDS, check_same_thread=False)
             self._migrate()
         except (OSError, sqlite3.Error) as error:
             raise StoreError(f"cannot open the SQLite store at {path}: {error}") from error
@@ -176,17 +177,12 @@ class SqliteStore(ArticleStore):
     def _migrate(self) -> None:
         """Create the schema; a version 2 file gains the article_terms of the articles it holds."""
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in _statements(_SCHEMA):
+        with write_transaction(self._db):
+            for statement in statements(_SCHEMA):
                 self._db.execute(statement)
             if 0 < version < 3:
                 self._db.execute(f"INSERT OR IGNORE INTO article_terms (article, field, value) {_terms_of('articles')}")
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
 
     def upsert(self, articles: Iterable[Article]) -> int:
         rows = [_to_row(article) for article in articles]
@@ -279,14 +275,8 @@ class SqliteStore(ArticleStore):
 
     def _write(self, sql: str, rows: list[tuple]) -> None:
         """Run one statement over all rows in a single transaction."""
-        with self._lock, self._errors("write"):
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                self._db.executemany(sql, rows)
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        with self._lock, self._errors("write"), write_transaction(self._db):
+            self._db.executemany(sql, rows)
 
     def _fetch(self, sql: str, params: Iterable = ()) -> list[tuple]:
         with self._lock, self._errors("read"):
@@ -309,17 +299,6 @@ def _compile(node: QueryNode) -> str:
     if isinstance(node, And):
         return " AND ".join(f"({_compile(child)})" for child in node.children)
     raise TypeError(f"unsupported query node {node!r}")
-
-
-def _statements(script: str) -> list[str]:
-    """A script's statements, one by one (executescript would commit the migration's transaction)."""
-    statements, pending = [], ""
-    for line in script.splitlines(keepends=True):
-        pending += line
-        if sqlite3.complete_statement(pending):
-            statements.append(pending.strip())
-            pending = ""
-    return statements
 
 
 def _quote(text: str) -> str:
