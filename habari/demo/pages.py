@@ -136,13 +136,13 @@ def render_article(site: LiveSite, article: NewsArticle, base_url: str) -> str:
         f'<link rel="canonical" href="{escape(canonical)}">'
     )
     paragraphs = "\n".join(f"<p>{escape(text)}</p>" for text in article.paragraphs)
-    others = _links((site.paths(a)[0], a.title) for a in site.articles() if a.slug != article.slug)
+    latest = site.rendered("latest", lambda: _links((site.paths(a)[0], a.title) for a in site.articles()))
     main = (
         f'<main>\n<article>\n<h1>{escape(article.title)}</h1>\n'
         f'<p class="byline">{chrome["by"]} <span class="author">{escape(article.author)}</span> · '
         f'<time datetime="{published}">{_display_date(article.published, site.site.language)}</time></p>\n'
         f"{paragraphs}\n</article>\n"
-        f'<aside class="sidebar"><h2>{escape(chrome["latest"])}</h2>\n{others}'
+        f'<aside class="sidebar"><h2>{escape(chrome["latest"])}</h2>\n{latest}'
         f'<div class="newsletter">{escape(chrome["newsletter"])}</div></aside>\n</main>'
     )
     return _page(site, f"{article.title} | {site.site.name}", main, head)

@@ -103,12 +103,25 @@ class LiveSite:
         self._requests: list[RequestRecord] = []
         self._per_path: Counter[str] = Counter()
         self._neighbours: dict[str, LiveSite] = {}
+        self._rendered: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def publish(self, article: NewsArticle) -> None:
         with self._lock:
             self._articles[article.slug] = article
             self._newest_first = _newest_first(self._articles)
+            self._rendered.clear()  # every page lists the newest articles
+
+    def rendered(self, part: str, render: Callable[[], str]) -> str:
+        """A part of pages rendered once until the next article is published: the fake web stands in
+        for servers on other machines, so its own CPU should weigh little on a crawl benchmark."""
+        with self._lock:
+            html = self._rendered.get(part)
+        if html is None:
+            html = render()
+            with self._lock:
+                self._rendered[part] = html
+        return html
 
     def articles(self) -> tuple[NewsArticle, ...]:
         """Newest first."""
