@@ -25,6 +25,7 @@ from pathlib import Path
 from bench.extract import DEFAULT_DATASET, load_pages
 from habari.settings import Settings, StoreBackend
 from pipeline import FetchedPage, Pipeline, Rejected
+from pipeline.extract import warm_up
 from store import open_store
 
 BATCH = 100  # as the crawl's index pipeline writes
@@ -43,6 +44,7 @@ def fetched_pages(dataset: Path, max_kib: int | None = None) -> list[FetchedPage
 def work(settings: Settings, pages: list[FetchedPage], ready, start, results) -> None:
     """One process: its share of the pages through the pipeline into the store, in batches."""
     pipeline = Pipeline.open(settings.config, settings.stories_path)
+    warm_up()  # as the crawl processes' fork server does once for all of them
     store = open_store(settings)
     outcomes: Counter[str] = Counter()
     ready.release()

@@ -1,6 +1,7 @@
 """Runs one crawl of the configured sources in a fresh child process; returns an outcome per source.
 
 Twisted's reactor cannot restart, so each crawl gets its own process and a scheduler can crawl again and again.
+The processes fork from a server that has already imported Scrapy and the pipeline, so a poll starts at once.
 """
 from __future__ import annotations
 
@@ -144,7 +145,8 @@ def host_shards(sources: Sequence[Source], processes: int) -> list[tuple[Source,
 
 
 def _child_outcomes(job: CrawlJob, on_progress: ProgressCallback | None) -> list[SourceOutcome]:
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["crawlers.preload"])  # read when the fork server first starts
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child_main, args=(job, sender), name="habari-crawl")
     child.start()
@@ -178,7 +180,8 @@ def _child_main(job: CrawlJob, sender: Connection) -> None:
 
 
 def _crawl_here(job: CrawlJob, sender: Connection) -> list[SourceOutcome]:
-    process = AsyncCrawlerProcess({**scrapy_settings(job.settings, job.limits, job.index), PROGRESS_PIPE: ProgressPipe(sender)})
+    settings = scrapy_settings(job.settings, job.limits, job.index)
+    process = AsyncCrawlerProcess({**settings, PROGRESS_PIPE: ProgressPipe(sender)})
     # An unreachable host's robots.txt is logged with a full traceback; the feed's own failure
     # is reported in the source's outcome instead, in one line.
     logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
@@ -188,7 +191,11 @@ def _crawl_here(job: CrawlJob, sender: Connection) -> list[SourceOutcome]:
     )
     process.start()
     failure = task.exception() if task.done() and not task.cancelled() else None
-    outcomes = outcomes_from_stats(crawler.stats.get_stats(), (s.id for s in job.sources))
+    try:
+        stats = crawler.stats.get_stats()
+    except RuntimeError:  # the crawl failed before Scrapy made its stats: every source gets the failure
+        stats = {}
+    outcomes = outcomes_from_stats(stats, (s.id for s in job.sources))
     if failure is None:
         return outcomes
     logger.error("the crawl failed", exc_info=failure)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from crawlers.robots_cache import KEEP_SECONDS
 from habari.settings import Settings
 
 HABARI_SETTINGS = "HABARI_SETTINGS"  # the Scrapy setting holding Habari's own Settings object
@@ -78,6 +79,11 @@ def scrapy_settings(settings: Settings, limits: CrawlLimits = POLITE, index: boo
             "crawlers.retry.PatientRetryMiddleware": 550,
             "crawlers.warc_middleware.WarcArchiveMiddleware": 560,
         },
+        "HTTPCACHE_ENABLED": True,  # for robots.txt only: see crawlers/robots_cache.py
+        "HTTPCACHE_POLICY": "crawlers.robots_cache.RobotsTxtOnlyPolicy",
+        "HTTPCACHE_DIR": str(settings.robots_cache_dir),
+        "HTTPCACHE_EXPIRATION_SECS": KEEP_SECONDS,
+        "HTTPCACHE_IGNORE_HTTP_CODES": list(range(500, 600)),
         "CLOSESPIDER_TIMEOUT": limits.time_limit_seconds,
         "TELNETCONSOLE_ENABLED": False,
         # A development-time check that re-parses each callback's source for every response.

@@ -63,5 +63,10 @@ class Settings(BaseSettings):
         return self.data_dir / "warc"
 
     @property
+    def robots_cache_dir(self) -> Path:
+        """robots.txt files kept between crawls for up to a day."""
+        return self.data_dir / "robots-cache"
+
+    @property
     def user_agent(self) -> str:
         return f"Habari/0.1 (+{self.contact_url})"

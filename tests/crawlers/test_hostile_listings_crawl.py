@@ -84,7 +84,7 @@ def test_a_second_sitemap_crawl_gets_304_and_fetches_nothing_again(module_web, s
             validators = (index.headers["ETag"], index.headers["Last-Modified"])
         (again,) = second.asked(site_id, "/sitemap_index.xml")
         assert (again.headers["if-none-match"], again.headers["if-modified-since"]) == validators  # so: 304
-        assert second.paths(site_id) == ["/robots.txt", "/sitemap_index.xml"]
+        assert second.paths(site_id) == ["/sitemap_index.xml"]  # robots.txt kept from the first run
         assert second.outcomes[f"{site_id}-sitemap"] == SourceOutcome(f"{site_id}-sitemap", ok=True)
     fetched = [p for site_id in first.requests for p in first.paths(site_id) if p.startswith("/articles/")]
     assert len(fetched) == len(set(fetched))
