@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Self
 import numpy as np
 from datasketch import MinHash
 
+from pipeline.normalise import without_accents
 from store.sqlite_file import connect_shared, statements, write_transaction
 
 SCHEME = "affine32"
@@ -96,10 +96,7 @@ class TextSketch:
 def normalised_words(text: str) -> list[str]:
     """Case-folded words without diacritics or punctuation."""
     folded = text.casefold()
-    if not folded.isascii():
-        decomposed = unicodedata.normalize("NFKD", folded)
-        folded = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _WORD.findall(folded)
+    return _WORD.findall(folded if folded.isascii() else without_accents(folded))
 
 
 def band_buckets(signature: np.ndarray, settings: DedupeSettings) -> list[int]:
@@ -171,13 +168,13 @@ class StoryClusters:
     def _sketch(self, title: str, text: str) -> TextSketch:
         # A text without words (never passed by the pipeline, which rejects short pages) is sketched by its title.
         body = text if _WORD.search(text) else title
-        words = normalised_words(body)
         # Shingles stop at sentence ends, so moved or dropped sentences and paragraphs change no other shingle.
+        sentences = [words for words in map(normalised_words, _SENTENCE_BREAK.split(body)) if words]
+        words = [word for sentence in sentences for word in sentence]  # sentence breaks never split a word
         size = self._settings.shingle_words
         shingles = {
             " ".join(sentence[start : start + size])
-            for sentence in map(normalised_words, _SENTENCE_BREAK.split(body))
-            if sentence
+            for sentence in sentences
             for start in range(max(1, len(sentence) - size + 1))
         }
         minhash = MinHash(

@@ -5,12 +5,12 @@ Each match says its rule, term, field, offsets and snippet; a namesake or a lone
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 from habari.config import WatchFile
+from pipeline.normalise import without_accents
 from store.models import Mention  # rule: name, alias, official, project, ward, village, place (namesake if excluded)
 
 # Evidence each rule gives. The bare place name is shared with the town and the constituency, so it
@@ -96,8 +96,7 @@ class _Folded:
 
 def fold(text: str) -> str:
     """Casefold, strip accents and unify apostrophes and hyphens; may change the length (ß -> ss)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).translate(APOSTROPHES)
+    return without_accents(text.casefold()).translate(APOSTROPHES)
 
 
 def fold_with_offsets(text: str) -> _Folded:

@@ -16,6 +16,13 @@ from store.highlight import strip_sentinels
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+# Every character with a combining class (accents and other marks); all lie in Unicode's first two planes.
+_COMBINING_MARKS = dict.fromkeys(code for code in range(0x20000) if unicodedata.combining(chr(code)))
+
+
+def without_accents(text: str) -> str:
+    """Compatibility-decomposed (NFKD) with the combining marks dropped: é -> e, ﬁ -> fi."""
+    return unicodedata.normalize("NFKD", text).translate(_COMBINING_MARKS)
 
 
 def canonical_url(url: str, declared: str | None = None) -> str:

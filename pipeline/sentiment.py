@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
 from pipeline.lexicons import CLAUSE_MARKS, PhraseMatcher, read_table, tokens
 from store.models import Sentiment
 
@@ -30,6 +31,7 @@ NEGATIVE_PREFIX_START = "ha"  # haku-, hawaku-, hau-, hai-, haja-: ha- + subject
 NEGATIVE_PREFIX_INFIX = "si"  # -si- in isiyo-, wasio-, asiye-
 VOWELS = frozenset("aeiou")
 SHORTEST_STEM = 4
+CACHED_WORDS = 100_000  # a newsroom's vocabulary fits; beyond it the cache starts again
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,16 @@ class _Lexicon:
     terms: PhraseMatcher[_Term]
     stems: dict[str, tuple[_Term, ...]]  # ~stems, found after a prefix
     stem_beginnings: frozenset[str]  # every stem's prefixes from SHORTEST_STEM letters: where a search can stop
+    readings: dict[str, _StemReading | None] = field(default_factory=dict, compare=False)  # by word: words recur
+
+
+@dataclass(frozen=True)
+class _StemReading:
+    """What a lexicon stem inside a word says: its weight, whether it negates, whether the word's prefix negates it."""
+
+    weight: float
+    negator: bool
+    self_negated: bool
 
 
 class SentimentScorer:
@@ -126,14 +138,17 @@ def _cues(text_tokens: list[str], lexicon: _Lexicon) -> list[_Cue]:
             cues.append(_Cue(position, position + 1, boundary=True))
         elif token.endswith("n't"):
             cues.append(_Cue(position, position + 1, negator=True))
-        elif lexicon.stems:
-            cues.append(_stem_cue(token, position, lexicon))
+        elif lexicon.stems and (reading := _stem_reading(token, lexicon)) is not None:
+            cues.append(_Cue(position, position + 1, reading.weight, negator=reading.negator,
+                             self_negated=reading.self_negated))
     cues.sort(key=lambda cue: cue.start)
     return [cue for cue in cues if cue.weight or cue.negator or cue.intensifier or cue.boundary]
 
 
-def _stem_cue(token: str, position: int, lexicon: _Lexicon) -> _Cue:
+def _stem_reading(token: str, lexicon: _Lexicon) -> _StemReading | None:
     """The longest lexicon stem inside a Swahili word, and whether the word's prefix negates it."""
+    if token in lexicon.readings:
+        return lexicon.readings[token]
     best: tuple[int, int] | None = None  # offset, length
     for offset in range(min(STEM_PREFIX_LETTERS, len(token) - SHORTEST_STEM) + 1):
         prefix = token[:offset]
@@ -145,15 +160,17 @@ def _stem_cue(token: str, position: int, lexicon: _Lexicon) -> _Cue:
             if token[offset:end] in lexicon.stems and (best is None or end - offset > best[1]):
                 best = offset, end - offset
             end += 1
-    if best is None:
-        return _Cue(position, position + 1)
-    offset, length = best
-    entries = lexicon.stems[token[offset : offset + length]]
-    prefix = token[:offset]
-    return _Cue(
-        position,
-        position + 1,
-        sum(entry.weight for entry in entries),
-        negator=any(entry.kind == "negator" for entry in entries),
-        self_negated=prefix.startswith(NEGATIVE_PREFIX_START) or NEGATIVE_PREFIX_INFIX in prefix,
-    )
+    reading = None
+    if best is not None:
+        offset, length = best
+        entries = lexicon.stems[token[offset : offset + length]]
+        prefix = token[:offset]
+        reading = _StemReading(
+            sum(entry.weight for entry in entries),
+            negator=any(entry.kind == "negator" for entry in entries),
+            self_negated=prefix.startswith(NEGATIVE_PREFIX_START) or NEGATIVE_PREFIX_INFIX in prefix,
+        )
+    if len(lexicon.readings) >= CACHED_WORDS:
+        lexicon.readings.clear()
+    lexicon.readings[token] = reading
+    return reading
