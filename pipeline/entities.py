@@ -81,7 +81,7 @@ class EntityFinder:
         places: list[str] = []
         organisations: list[str] = []
         for part in (title, text):
-            tokens = [_Token(match.group(), match.start(), match.end()) for match in _TOKEN.finditer(part)]
+            tokens = [_Token(match.group(), *match.span()) for match in _TOKEN.finditer(part)]
             titles = {match.start: match for match in self._titles.find([token.text.lower() for token in tokens])}
             found = self._people(part, tokens, titles)
             people.extend(found)
@@ -190,6 +190,9 @@ class EntityFinder:
                 found.append((index, token.text))
         position = 0
         while position < len(tokens):
+            if not tokens[position].text[0].isupper():  # a chain starts with a capitalised word
+                position += 1
+                continue
             end = self._capitalised_chain(tokens, position, stops)
             if end > position:
                 span = self._organisation_in_chain(tokens, position, end)
