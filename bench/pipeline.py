@@ -2,6 +2,7 @@
 clusters, council mentions, topics, sentiment, entities) and a store backend, in parallel processes as crawls run.
 
 Usage: python -m bench.pipeline [--dataset DIR] [--processes 2] [--backend sqlite elasticsearch] [--es-url URL]
+       python -m bench.pipeline --stages     # CPU per page of each stage, on one process
 The pages are the extraction dev set's (../shared/datasets/extraction-dev, read at bench time only).
 """
 from __future__ import annotations
@@ -24,8 +25,18 @@ from pathlib import Path
 
 from bench.extract import DEFAULT_DATASET, load_pages
 from habari.settings import Settings, StoreBackend
+from habari.config import HabariConfig
 from pipeline import FetchedPage, Pipeline, Rejected
-from pipeline.extract import warm_up
+from pipeline.chain import Document
+from pipeline.decode import decode_html
+from pipeline.dedupe import StoryClusters
+from pipeline.entities import EntityFinder
+from pipeline.extract import extract, warm_up
+from pipeline.language import LanguageDetector
+from pipeline.mentions import MentionMatcher
+from pipeline.normalise import clean_text
+from pipeline.sentiment import SentimentScorer
+from pipeline.topics import TopicTagger
 from store import open_store
 
 BATCH = 100  # as the crawl's index pipeline writes
@@ -88,6 +99,32 @@ def measure(settings: Settings, pages: list[FetchedPage], processes: int) -> tup
     return elapsed, outcomes
 
 
+def stage_costs(config: HabariConfig, pages: list[FetchedPage]) -> dict[str, float]:
+    """CPU milliseconds a page for extraction (decode, extract, clean) and for each analysis stage."""
+    warm_up()
+    began = time.process_time()
+    extracted = [(page, extract(decode_html(page.body, page.encoding), page.url)) for page in pages]
+    documents = [Document(page.url, clean_text(found.title), clean_text(found.text), found.published)
+                 for page, found in extracted if found is not None]
+    costs = {"extraction (decode, extract with metadata, clean)": (time.process_time() - began) / len(pages)}
+    stories, languages, mentions = StoryClusters(None), LanguageDetector(), MentionMatcher(config.watch)
+    topics, tone, entities = TopicTagger(config.topics), SentimentScorer(), EntityFinder(config.watch)
+    stages = {
+        "language": lambda d: languages.detect(f"{d.title}\n{d.text}"),
+        "story clusters (in memory)": lambda d: stories.assign(d.doc_id, d.title, d.text, d.published),
+        "council mentions": lambda d: mentions.find(d.title, d.text),
+        "topics": lambda d: topics.tag(d.title, d.text),
+        "tone": lambda d: tone.score(d.title, d.text, "other"),
+        "entities": lambda d: entities.find(d.title, d.text),
+    }
+    for name, stage in stages.items():
+        began = time.process_time()
+        for document in documents:
+            stage(document)
+        costs[name] = (time.process_time() - began) / len(documents)
+    return {name: seconds * 1000 for name, seconds in costs.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
@@ -97,10 +134,15 @@ def main() -> None:
     parser.add_argument("--backend", nargs="+", choices=[b.value for b in StoreBackend],
                         default=["sqlite", "elasticsearch"])
     parser.add_argument("--es-url", default=os.environ.get("HABARI_ES_URL", "http://127.0.0.1:9200"))
+    parser.add_argument("--stages", action="store_true", help="CPU per page of each stage instead, one process")
     arguments = parser.parse_args()
     pages = fetched_pages(arguments.dataset, arguments.max_kib)
     print(f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()};"
           f" {len(pages)} pages, {sum(len(p.body) for p in pages) / len(pages) / 1024:.0f} KiB of HTML on average")
+    if arguments.stages:
+        for name, milliseconds in stage_costs(Settings().config, pages).items():
+            print(f"  {name:52} {milliseconds:6.1f} ms a page")
+        return
     for backend in arguments.backend:
         with tempfile.TemporaryDirectory() as data_dir:
             settings = Settings(store=backend, data_dir=Path(data_dir), es_url=arguments.es_url,

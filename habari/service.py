@@ -5,9 +5,11 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 import uvicorn
 
+from crawlers.run import start_fork_server
 from habari.scheduler import build_scheduler
 from habari.settings import Settings
 from search_api.app import create_app
@@ -18,6 +20,7 @@ log = logging.getLogger("habari.service")
 
 def serve(settings: Settings) -> None:
     store = open_store(settings)
+    threading.Thread(target=start_fork_server, name="crawl-fork-server", daemon=True).start()
     scheduler = build_scheduler(settings)
     scheduler.resume()
     log.info(
