@@ -95,8 +95,7 @@ class TextSketch:
 
 def normalised_words(text: str) -> list[str]:
     """Case-folded words without diacritics or punctuation."""
-    folded = text.casefold()
-    return _WORD.findall(folded if folded.isascii() else without_accents(folded))
+    return _WORD.findall(without_accents(text.casefold()))
 
 
 def band_buckets(signature: np.ndarray, settings: DedupeSettings) -> list[int]:

@@ -190,7 +190,7 @@ class EntityFinder:
                 found.append((index, token.text))
         position = 0
         while position < len(tokens):
-            if not tokens[position].text[0].isupper():  # a chain starts with a capitalised word
+            if not tokens[position].capitalised:  # a chain starts with a capitalised word (cheap to rule out)
                 position += 1
                 continue
             end = self._capitalised_chain(tokens, position, stops)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import courlan
@@ -16,13 +17,17 @@ from store.highlight import strip_sentinels
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
-# Every character with a combining class (accents and other marks); all lie in Unicode's first two planes.
-_COMBINING_MARKS = dict.fromkeys(code for code in range(0x20000) if unicodedata.combining(chr(code)))
 
 
 def without_accents(text: str) -> str:
     """Compatibility-decomposed (NFKD) with the combining marks dropped: é -> e, ﬁ -> fi."""
-    return unicodedata.normalize("NFKD", text).translate(_COMBINING_MARKS)
+    return text if text.isascii() else unicodedata.normalize("NFKD", text).translate(_combining_marks())
+
+
+@cache
+def _combining_marks() -> dict[int, None]:
+    """Every character with a combining class (accents and other marks); all lie in Unicode's first two planes."""
+    return dict.fromkeys(code for code in range(0x20000) if unicodedata.combining(chr(code)))
 
 
 def canonical_url(url: str, declared: str | None = None) -> str:

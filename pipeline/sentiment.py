@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
-from pipeline.lexicons import CLAUSE_MARKS, PhraseMatcher, read_table, tokens
+from pipeline.lexicons import CACHED_WORDS, CLAUSE_MARKS, PhraseMatcher, read_table, tokens
 from store.models import Sentiment
-
 
 LEXICON_FILES = (
     ("sw", ("sentiment_sw.tsv",)),
@@ -31,7 +31,6 @@ NEGATIVE_PREFIX_START = "ha"  # haku-, hawaku-, hau-, hai-, haja-: ha- + subject
 NEGATIVE_PREFIX_INFIX = "si"  # -si- in isiyo-, wasio-, asiye-
 VOWELS = frozenset("aeiou")
 SHORTEST_STEM = 4
-CACHED_WORDS = 100_000  # a newsroom's vocabulary fits; beyond it the cache starts again
 
 
 @dataclass(frozen=True)
@@ -51,12 +50,11 @@ class _Cue:
     self_negated: bool = False  # a Swahili negative verb form: its own stem is flipped
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: a key of the per-word cache
 class _Lexicon:
     terms: PhraseMatcher[_Term]
     stems: dict[str, tuple[_Term, ...]]  # ~stems, found after a prefix
     stem_beginnings: frozenset[str]  # every stem's prefixes from SHORTEST_STEM letters: where a search can stop
-    readings: dict[str, _StemReading | None] = field(default_factory=dict, compare=False)  # by word: words recur
 
 
 @dataclass(frozen=True)
@@ -145,10 +143,9 @@ def _cues(text_tokens: list[str], lexicon: _Lexicon) -> list[_Cue]:
     return [cue for cue in cues if cue.weight or cue.negator or cue.intensifier or cue.boundary]
 
 
+@lru_cache(maxsize=CACHED_WORDS)  # words recur
 def _stem_reading(token: str, lexicon: _Lexicon) -> _StemReading | None:
     """The longest lexicon stem inside a Swahili word, and whether the word's prefix negates it."""
-    if token in lexicon.readings:
-        return lexicon.readings[token]
     best: tuple[int, int] | None = None  # offset, length
     for offset in range(min(STEM_PREFIX_LETTERS, len(token) - SHORTEST_STEM) + 1):
         prefix = token[:offset]
@@ -160,17 +157,13 @@ def _stem_reading(token: str, lexicon: _Lexicon) -> _StemReading | None:
             if token[offset:end] in lexicon.stems and (best is None or end - offset > best[1]):
                 best = offset, end - offset
             end += 1
-    reading = None
-    if best is not None:
-        offset, length = best
-        entries = lexicon.stems[token[offset : offset + length]]
-        prefix = token[:offset]
-        reading = _StemReading(
-            sum(entry.weight for entry in entries),
-            negator=any(entry.kind == "negator" for entry in entries),
-            self_negated=prefix.startswith(NEGATIVE_PREFIX_START) or NEGATIVE_PREFIX_INFIX in prefix,
-        )
-    if len(lexicon.readings) >= CACHED_WORDS:
-        lexicon.readings.clear()
-    lexicon.readings[token] = reading
-    return reading
+    if best is None:
+        return None
+    offset, length = best
+    entries = lexicon.stems[token[offset : offset + length]]
+    prefix = token[:offset]
+    return _StemReading(
+        sum(entry.weight for entry in entries),
+        negator=any(entry.kind == "negator" for entry in entries),
+        self_negated=prefix.startswith(NEGATIVE_PREFIX_START) or NEGATIVE_PREFIX_INFIX in prefix,
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.resources import files
 from typing import Generic, TypeVar
 
@@ -16,7 +17,7 @@ CLAUSE_MARKS = frozenset(".,;:!?()\"")
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|[.,;:!?()\"]")
 _ENDINGS = ("", "ni", "s", "es")
 _SHORTEST_STEM = 3
-_CACHED_TOKENS = 100_000  # a newsroom's vocabulary fits; beyond it the cache starts again
+CACHED_WORDS = 100_000  # lookups remembered per word: a newsroom's vocabulary fits
 
 
 def tokens(text: str) -> list[str]:
@@ -66,7 +67,7 @@ class PhraseMatcher(Generic[Value]):
         self._by_word: dict[str, list[_Pattern[Value]]] = {}
         self._by_stem: dict[str, list[_Pattern[Value]]] = {}
         self._stem_beginnings: set[str] = set()  # every stem's prefixes: a token matching none can stop the search
-        self._candidates_of: dict[str, tuple[_Pattern[Value], ...]] = {}  # by token: words recur, lookups repeat
+        self._candidates = lru_cache(maxsize=CACHED_WORDS)(self._candidates_of)  # words recur, lookups repeat
         for term, value in terms:
             open_ended = term.endswith("*")
             words = tuple(tokens(term.rstrip("*")))
@@ -83,7 +84,8 @@ class PhraseMatcher(Generic[Value]):
         position = 0
         while position < len(text_tokens):
             candidates = self._candidates(text_tokens[position])
-            fitting = [pattern for pattern in candidates if pattern.fits(text_tokens, position)] if candidates else None
+            # most words begin no term: no list to build
+            fitting = candidates and [pattern for pattern in candidates if pattern.fits(text_tokens, position)]
             if not fitting:
                 position += 1
                 continue
@@ -93,19 +95,13 @@ class PhraseMatcher(Generic[Value]):
             position += length
         return found
 
-    def _candidates(self, token: str) -> tuple[_Pattern[Value], ...]:
-        known = self._candidates_of.get(token)
-        if known is not None:
-            return known
+    def _candidates_of(self, token: str) -> tuple[_Pattern[Value], ...]:
         candidates = list(self._by_word.get(token, ()))
         for end in range(_SHORTEST_STEM, len(token) + 1):
             if token[:end] not in self._stem_beginnings:
                 break
             candidates.extend(self._by_stem.get(token[:end], ()))
-        if len(self._candidates_of) >= _CACHED_TOKENS:
-            self._candidates_of.clear()
-        self._candidates_of[token] = found = tuple(candidates)
-        return found
+        return tuple(candidates)
 
 
 def _inflected(word: str) -> frozenset[str]:
