@@ -96,7 +96,7 @@ def throughput(urls: dict[str, str], data_dir: Path) -> None:
     failed = [outcome.describe() for outcome in outcomes if not outcome.ok]
     archived = sum(path.stat().st_size for path in Settings(data_dir=data_dir).warc_dir.glob("*.warc.gz"))
     print(f"fetched and archived {pages} pages from {len(urls)} hosts in {seconds:.1f} s"
-          f" (including process start): {pages / seconds:.0f} pages/s; WARC {archived / 1e6:.1f} MB;"
+          f" (forking the crawl processes included): {pages / seconds:.0f} pages/s; WARC {archived / 1e6:.1f} MB;"
           f" the machine was busy {busy:.1f} CPU seconds of {seconds * len(os.sched_getaffinity(0)):.1f}", flush=True)
     if failed:
         print("sources that failed:", *failed, sep="\n  ")
