@@ -13,6 +13,10 @@ from habari.settings import Settings
 HABARI_SETTINGS = "HABARI_SETTINGS"  # the Scrapy setting holding Habari's own Settings object
 INDEX_BATCH_SIZE = "HABARI_INDEX_BATCH_SIZE"
 NON_WEB_SCHEMES = ("file", "data", "ftp", "s3")
+# Scrapy 2.19 counts a request against its host's concurrency only once its download task has started, so with
+# no delay a host's whole queue (after robots.txt, every queued page at once) is sent in one go, past
+# CONCURRENT_REQUESTS_PER_DOMAIN; any delay makes it hand out one request at a time, and this one costs nothing.
+SHORTEST_DOWNLOAD_DELAY = 0.001
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ def scrapy_settings(settings: Settings, limits: CrawlLimits = POLITE, index: boo
         "AUTOTHROTTLE_START_DELAY": limits.autothrottle_start_delay,
         "AUTOTHROTTLE_MAX_DELAY": limits.autothrottle_max_delay,
         "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
-        "DOWNLOAD_DELAY": limits.download_delay,
+        "DOWNLOAD_DELAY": max(limits.download_delay, SHORTEST_DOWNLOAD_DELAY),
         "CONCURRENT_REQUESTS": limits.concurrent_requests,
         "CONCURRENT_REQUESTS_PER_DOMAIN": limits.concurrent_per_host,
         # Scrapy starts this many asyncio tasks for every response's output; the default, 100, cost

@@ -66,6 +66,14 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body go out in separate writes: no 40 ms delayed-ACK stall
 
+    def setup(self) -> None:
+        super().setup()
+        self.server.live.connection_opened()
+
+    def finish(self) -> None:
+        self.server.live.connection_closed()
+        super().finish()
+
     def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
         headers = {name.lower(): value for name, value in self.headers.items()}
         self.server.live.record(self.path, headers)

@@ -104,6 +104,8 @@ class LiveSite:
         self._per_path: Counter[str] = Counter()
         self._neighbours: dict[str, LiveSite] = {}
         self._rendered: dict[str, str] = {}
+        self._open_connections = 0
+        self._most_open_connections = 0
         self._lock = threading.Lock()
 
     def publish(self, article: NewsArticle) -> None:
@@ -142,6 +144,21 @@ class LiveSite:
         with self._lock:
             self._requests.append(RequestRecord(path, dict(headers), time.monotonic()))
             self._per_path[urlsplit(path).path] += 1
+
+    def connection_opened(self) -> None:
+        with self._lock:
+            self._open_connections += 1
+            self._most_open_connections = max(self._most_open_connections, self._open_connections)
+
+    def connection_closed(self) -> None:
+        with self._lock:
+            self._open_connections -= 1
+
+    @property
+    def most_connections_at_once(self) -> int:
+        """The most client connections this site had open at the same moment: how hard a crawler pushed it."""
+        with self._lock:
+            return self._most_open_connections
 
     def times_requested(self, path: str) -> int:
         """How many requests for `path` (without query) arrived so far, the one being answered included."""

@@ -1,7 +1,7 @@
 """Habari's Settings turned into Scrapy's: polite by default, consoles off, limits from CrawlLimits."""
 from __future__ import annotations
 
-from crawlers.scrapy_settings import HABARI_SETTINGS, LOCAL_WEB, POLITE, scrapy_settings
+from crawlers.scrapy_settings import HABARI_SETTINGS, LOCAL_WEB, POLITE, SHORTEST_DOWNLOAD_DELAY, scrapy_settings
 
 
 def test_polite_defaults_name_habari_and_obey_robots(make_settings):
@@ -18,6 +18,6 @@ def test_polite_defaults_name_habari_and_obey_robots(make_settings):
 
 
 def test_local_web_limits_turn_delays_down_and_scrapy_is_quiet_unless_debugging(make_settings):
-    assert scrapy_settings(make_settings(), LOCAL_WEB)["DOWNLOAD_DELAY"] == 0
+    assert scrapy_settings(make_settings(), LOCAL_WEB)["DOWNLOAD_DELAY"] == SHORTEST_DOWNLOAD_DELAY < 0.01
     assert scrapy_settings(make_settings(log_level="INFO"))["LOG_LEVEL"] == "WARNING"
     assert scrapy_settings(make_settings(log_level="debug"))["LOG_LEVEL"] == "DEBUG"
