@@ -18,6 +18,7 @@ import os
 import platform
 import tempfile
 import time
+import traceback
 import uuid
 from collections import Counter
 from datetime import UTC, datetime
@@ -53,7 +54,17 @@ def fetched_pages(dataset: Path, max_kib: int | None = None) -> list[FetchedPage
 
 
 def work(settings: Settings, pages: list[FetchedPage], ready, start, results) -> None:
-    """One process: its share of the pages through the pipeline into the store, in batches."""
+    """One process: its share of the pages through the pipeline into the store, in batches; what it indexed
+    and rejected goes to `results`, or the error it failed with (so the benchmark stops rather than waits)."""
+    try:
+        results.put(index_pages(settings, pages, ready, start))
+    except Exception:
+        results.put(traceback.format_exc())
+        ready.release()  # the benchmark may still be waiting for this worker to be ready
+        raise
+
+
+def index_pages(settings: Settings, pages: list[FetchedPage], ready, start) -> Counter[str]:
     pipeline = Pipeline.open(settings.config, settings.stories_path)
     warm_up()  # as the crawl processes' fork server does once for all of them
     store = open_store(settings)
@@ -74,7 +85,7 @@ def work(settings: Settings, pages: list[FetchedPage], ready, start, results) ->
     store.refresh()
     store.close()
     pipeline.close()
-    results.put(outcomes)
+    return outcomes
 
 
 def measure(settings: Settings, pages: list[FetchedPage], processes: int) -> tuple[float, Counter[str]]:
@@ -92,7 +103,10 @@ def measure(settings: Settings, pages: list[FetchedPage], processes: int) -> tup
     start.set()
     outcomes: Counter[str] = Counter()
     for _ in workers:
-        outcomes.update(results.get())
+        result = results.get()
+        if isinstance(result, str):
+            sys.exit(f"a worker failed:\n{result}")
+        outcomes.update(result)
     elapsed = time.perf_counter() - began
     for worker in workers:
         worker.join()

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
+from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch.helpers import streaming_bulk
 
 from store import es_operations
@@ -267,14 +267,23 @@ class ElasticsearchStore(ArticleStore):
                     template={"settings": INDEX_SETTINGS, "mappings": mapping},
                     meta={"description": description, "version": INDEX_VERSION},
                 )
-                aliased = self.client.indices.exists_alias(name=alias)
-                if not aliased and not self.client.indices.exists(index=versioned):
-                    self.client.indices.create(index=versioned, aliases={alias: {}})
-                    continue
-                if not aliased:
+                if not self.client.indices.exists_alias(name=alias):
+                    if self._create_index(versioned, alias):
+                        continue
                     self.client.indices.put_alias(index=versioned, name=alias)
                 self.client.indices.put_mapping(index=alias, **mapping)  # adds the fields new since it was made
             self._ready = True
+
+    def _create_index(self, versioned: str, alias: str) -> bool:
+        """Create the versioned index behind its alias; False when it exists already: made by an older Habari,
+        or a moment ago by another process opening the store (crawl processes open it together)."""
+        try:
+            self.client.indices.create(index=versioned, aliases={alias: {}})
+        except BadRequestError as error:
+            if error.message == "resource_already_exists_exception":
+                return False
+            raise
+        return True
 
     def _bulk(self, index: str, actions: Iterable[dict], what: str) -> int:
         """Write bulk actions to one index; any rejected document is a StoreError naming the first."""

@@ -4,7 +4,9 @@ Everything the two backends share is in test_contract.py; this holds what only E
 """
 from __future__ import annotations
 
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
@@ -152,3 +154,25 @@ def test_drop_removes_the_fetch_and_run_indices_too(es_store):
         assert not indices.exists(index=f"{alias}-v1")
         assert not indices.exists_alias(name=alias)
         assert not indices.exists_index_template(name=alias)
+
+
+@pytest.mark.elasticsearch
+def test_stores_opened_at_once_on_a_new_index_all_write(es_url, make_settings):
+    """Crawl processes open the store together on a first run: each must find or create the index, none fail."""
+    settings = make_settings(store=StoreBackend.elasticsearch, es_url=es_url, es_index=f"test-{uuid.uuid4().hex[:12]}")
+    stores = [ElasticsearchStore.from_settings(settings) for _ in range(6)]
+    together = threading.Barrier(len(stores))
+
+    def write(number: int) -> None:
+        together.wait()
+        stores[number].upsert([article(f"doc-{number}")])
+
+    try:
+        with ThreadPoolExecutor(len(stores)) as pool:
+            list(pool.map(write, range(len(stores))))  # re-raises a StoreError from any of them
+        stores[0].refresh()
+        assert stores[0].count() == len(stores)
+    finally:
+        stores[0].drop()
+        for store in stores:
+            store.close()
