@@ -12,6 +12,7 @@ from habari.settings import Settings
 
 HABARI_SETTINGS = "HABARI_SETTINGS"  # the Scrapy setting holding Habari's own Settings object
 INDEX_BATCH_SIZE = "HABARI_INDEX_BATCH_SIZE"
+INDEXING = "HABARI_INDEXING"  # whether fetched articles go to the index pipeline, which then records their fetch
 NON_WEB_SCHEMES = ("file", "data", "ftp", "s3")
 # Scrapy 2.19 counts a request against its host's concurrency only once its download task has started, so with
 # no delay a host's whole queue (after robots.txt, every queued page at once) is sent in one go, past
@@ -96,6 +97,7 @@ def scrapy_settings(settings: Settings, limits: CrawlLimits = POLITE, index: boo
         "LOG_LEVEL": _scrapy_log_level(settings.log_level),
         # Without indexing, a crawl only fetches and archives (the crawl benchmark measures that part).
         "ITEM_PIPELINES": {"crawlers.index_pipeline.IndexPipeline": 300} if index else {},
+        INDEXING: index,
         "EXTENSIONS": {"crawlers.progress.ProgressReporter": 500},
         HABARI_SETTINGS: settings,
         INDEX_BATCH_SIZE: limits.index_batch_size,

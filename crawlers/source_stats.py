@@ -17,6 +17,7 @@ LISTING_LINKS = "listing_links"  # present once any listing of the source was re
 NOT_MODIFIED = "not_modified"
 PAGES_FETCHED = "pages_fetched"
 ARTICLES_INDEXED = "articles_indexed"
+ARTICLES_NOT_INDEXED = "articles_not_indexed"  # analysed, but the store refused them: fetched again next poll
 REJECTED = "rejected/"
 ERROR = "error"
 NOT_FETCHED = "no listing of the source was read before the crawl ended"
@@ -65,13 +66,17 @@ def count(stats: StatsCollector, source_id: str, name: str, n: int = 1) -> None:
     stats.inc_value(_key(source_id, name), n)
 
 
+def get(stats: StatsCollector, source_id: str, name: str) -> Any:
+    return stats.get_value(_key(source_id, name))
+
+
 def reject(stats: StatsCollector, source_id: str, reason: str) -> None:
     count(stats, source_id, REJECTED + reason)
 
 
 def record_error(stats: StatsCollector, source_id: str, message: str) -> None:
     """Mark the source failed; the first error is kept, as later ones usually follow from it."""
-    if stats.get_value(_key(source_id, ERROR)) is None:
+    if get(stats, source_id, ERROR) is None:
         stats.set_value(_key(source_id, ERROR), message)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from dataclasses import replace
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -24,7 +25,7 @@ from w3lib.url import canonicalize_url
 from crawlers import source_stats
 from crawlers.feeds import FeedError, parse_feed
 from crawlers.links import ArticleLink, SeenFilter
-from crawlers.scrapy_settings import HABARI_SETTINGS
+from crawlers.scrapy_settings import HABARI_SETTINGS, INDEXING
 from crawlers.sections import read_section
 from crawlers.sitemaps import SitemapError, parse_sitemap
 from habari.config import Source, SourceKind
@@ -63,6 +64,8 @@ class NewsSpider(scrapy.Spider):
         self.requested = Counter[tuple[str, str]]()  # (source id, "article" | "listing") -> requests made
         self.listed: set[tuple[str, str]] = set()  # (source id, URL) of the listings requested, each once a run
         self.records: list[FetchRecord] = []
+        self.listing_records: list[tuple[str, FetchRecord]] = []  # (source id, record), kept when the crawl ends
+        self.indexing = True
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -70,6 +73,7 @@ class NewsSpider(scrapy.Spider):
         spider.store = open_store(crawler.settings[HABARI_SETTINGS])
         spider.seen = SeenFilter(spider.store)
         spider.last_success = {health.source_id: health.last_success_at for health in spider.store.source_health()}
+        spider.indexing = crawler.settings.getbool(INDEXING, True)
         crawler.signals.connect(spider.close_store, signal=signals.spider_closed)
         return spider
 
@@ -107,7 +111,7 @@ class NewsSpider(scrapy.Spider):
             source_stats.count(stats, source.id, source_stats.NOT_MODIFIED)
             source_stats.count(stats, source.id, source_stats.LISTING_LINKS, 0)
             return
-        self.remember(response)
+        self.listing_records.append((source.id, fetch_record(response)))
         try:
             links, listings = self.read_listing(response, source)
         except (FeedError, SitemapError, OSError) as error:
@@ -171,19 +175,23 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Iterator[FetchedPage]:
         source: Source = response.meta["source"]
         source_stats.count(self.crawler.stats, source.id, source_stats.PAGES_FETCHED)
-        self.remember(response)
+        fetch = fetch_record(response)
         if not isinstance(response, HtmlResponse):
+            self.remember(fetch)
             source_stats.reject(self.crawler.stats, source.id, f"not HTML ({_content_type(response)})")
             return
+        if not self.indexing:
+            self.remember(fetch)
         yield FetchedPage(
             url=response.url,
             body=response.body,
-            fetched_at=datetime.now(timezone.utc),
+            fetched_at=fetch.fetched_at,
             source_id=source.id,
             outlet=source.outlet,
             encoding=_declared_charset(response),
             entry=response.meta["entry"],
             archive=response.meta.get("archive_ref"),
+            fetch=fetch if self.indexing else None,  # the index pipeline keeps it once the article is settled
         )
 
     def listing_failed(self, failure: Failure) -> None:
@@ -197,18 +205,9 @@ class NewsSpider(scrapy.Spider):
         source: Source = failure.request.meta["source"]  # type: ignore[attr-defined]
         source_stats.reject(self.crawler.stats, source.id, describe_failure(failure))
 
-    def remember(self, response: Response) -> None:
-        """Keep the fetch's validators and content hash under the URL the listing gave (redirects
-        keep it in meta); written to the store in batches."""
-        header = response.headers.get
-        self.records.append(FetchRecord(
-            url=response.meta["link_url"],
-            fetched_at=datetime.now(timezone.utc),
-            status=response.status,
-            etag=_text(header("ETag")),
-            last_modified=_text(header("Last-Modified")),
-            content_sha256=hashlib.sha256(response.body).hexdigest(),
-        ))
+    def remember(self, record: FetchRecord) -> None:
+        """Keep a fetch's record; written to the store in batches."""
+        self.records.append(record)
         if len(self.records) >= RECORD_BATCH:
             self.save_records()
 
@@ -219,9 +218,32 @@ class NewsSpider(scrapy.Spider):
 
     def close_store(self) -> None:
         try:
+            self.records.extend(self.settled_listing_records())
             self.save_records()
         finally:
             self.store.close()
+
+    def settled_listing_records(self) -> Iterator[FetchRecord]:
+        """The listings' records, kept at the end (the index pipeline has closed by then): a source with
+        articles the store refused keeps none of its validators, so its next poll reads each listing whole
+        and fetches those articles again instead of hearing 304."""
+        for source_id, record in self.listing_records:
+            if source_stats.get(self.crawler.stats, source_id, source_stats.ARTICLES_NOT_INDEXED):
+                record = replace(record, etag=None, last_modified=None)
+            yield record
+
+
+def fetch_record(response: Response) -> FetchRecord:
+    """The fetch's validators and content hash, under the URL the listing gave (redirects keep it in meta)."""
+    header = response.headers.get
+    return FetchRecord(
+        url=response.meta["link_url"],
+        fetched_at=datetime.now(timezone.utc),
+        status=response.status,
+        etag=_text(header("ETag")),
+        last_modified=_text(header("Last-Modified")),
+        content_sha256=hashlib.sha256(response.body).hexdigest(),
+    )
 
 
 def describe_failure(failure: Failure) -> str:

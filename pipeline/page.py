@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from store.models import ArchiveRef
+from store.models import ArchiveRef, FetchRecord
 
 
 @dataclass(frozen=True)
@@ -30,3 +30,5 @@ class FetchedPage:
     encoding: str | None = None  # the charset the HTTP header declared; pipeline/decode.py decides
     entry: FeedEntry = field(default_factory=FeedEntry)
     archive: ArchiveRef | None = None
+    fetch: FetchRecord | None = None  # to keep once the page's article is indexed or rejected, so a page that
+    # could not be indexed is fetched again on the next poll

@@ -4,13 +4,14 @@ Each crawl runs in its own child process, as the scheduler runs it; politeness d
 """
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 
 from crawlers.run import crawl
 from crawlers.scrapy_settings import LOCAL_WEB
 from habari.config import Source
 from habari.settings import Settings
-from store import ArticleStore, SearchRequest
+from store import ArticleStore, SearchRequest, open_store
 from store.query import parse_query
 from tests.fakeweb import DISALLOWED_SLUG, UNREACHABLE_FEED, unreachable_source
 
@@ -97,3 +98,24 @@ def test_a_store_that_cannot_open_fails_every_source_with_the_reason(make_settin
 
     assert [o.ok for o in outcomes] == [False, False]
     assert all(o.error.startswith("the crawl failed: ") for o in outcomes)
+
+
+def test_articles_the_store_refused_are_fetched_again_on_the_next_poll(make_settings, news_sources):
+    settings = _with_sources(make_settings(), news_sources)
+    with open_store(settings):  # creates the SQLite file and its tables
+        pass
+    with sqlite3.connect(settings.sqlite_path) as db:  # the store's disk fills up during the first poll
+        db.execute("CREATE TRIGGER disk_full BEFORE INSERT ON articles BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    refused = crawl(settings, limits=LOCAL_WEB)
+
+    assert [(o.ok, o.pages_fetched, o.articles_indexed) for o in refused] == [(False, 2, 0), (False, 2, 0)]
+    assert all("could not index 4 articles (fetched again on the next poll)" in o.error for o in refused)
+    assert all("disk full" in o.error for o in refused)
+
+    with sqlite3.connect(settings.sqlite_path) as db:
+        db.execute("DROP TRIGGER disk_full")
+    again = crawl(settings, limits=LOCAL_WEB)
+
+    assert [(o.ok, o.pages_fetched, o.articles_indexed) for o in again] == [(True, 2, 2), (True, 2, 2)]
+    with open_store(settings) as store:
+        assert store.count() == 4
