@@ -1,14 +1,16 @@
 """The one spider: reads each source's listings (feed, sitemap, section page, search feed, page),
 and fetches the article pages on them that were not fetched before, as FetchedPage items.
 
-Listings are fetched with conditional GET; a 304 ends that listing at no further cost.
+Listings are fetched with conditional GET; a 304 ends that listing at no further cost. What was fetched is
+recorded in the store for the seen-check: listings when the crawl ends, article pages once indexed or rejected
+(at once in a crawl that does not index).
 """
 from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import replace
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -175,13 +177,14 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Iterator[FetchedPage]:
         source: Source = response.meta["source"]
         source_stats.count(self.crawler.stats, source.id, source_stats.PAGES_FETCHED)
-        fetch = fetch_record(response)
+        fetch: FetchRecord | None = fetch_record(response)
         if not isinstance(response, HtmlResponse):
             self.remember(fetch)
             source_stats.reject(self.crawler.stats, source.id, f"not HTML ({_content_type(response)})")
             return
-        if not self.indexing:
+        if not self.indexing:  # otherwise the index pipeline records it once the article is indexed or rejected
             self.remember(fetch)
+            fetch = None
         yield FetchedPage(
             url=response.url,
             body=response.body,
@@ -191,7 +194,7 @@ class NewsSpider(scrapy.Spider):
             encoding=_declared_charset(response),
             entry=response.meta["entry"],
             archive=response.meta.get("archive_ref"),
-            fetch=fetch if self.indexing else None,  # the index pipeline keeps it once the article is settled
+            fetch=fetch,
         )
 
     def listing_failed(self, failure: Failure) -> None:
