@@ -79,17 +79,15 @@ class IndexPipeline:
             source_ids = {article.source_id for article in batch}
             try:
                 self._store.upsert(batch)
+                outcome = source_stats.ARTICLES_INDEXED
+                self._indexed_sources |= source_ids
             except StoreError as error:
                 self._record_store_error(
                     source_ids, f"could not index {len(batch)} articles (fetched again on the next poll): {error}"
                 )
-                for article in batch:
-                    source_stats.count(self._stats, article.source_id, source_stats.ARTICLES_NOT_INDEXED)
-                unsettled = []
-            else:
-                for article in batch:
-                    source_stats.count(self._stats, article.source_id, source_stats.ARTICLES_INDEXED)
-                self._indexed_sources |= source_ids
+                outcome, unsettled = source_stats.ARTICLES_NOT_INDEXED, []
+            for article in batch:
+                source_stats.count(self._stats, article.source_id, outcome)
         self._save_fetches(settled + unsettled)
 
     def _save_fetches(self, records: list[FetchRecord]) -> None:
