@@ -1,9 +1,13 @@
-"""Hand-built records for tests: one Article builder with plain defaults, overridden per test."""
+"""Hand-built records for tests: one Article builder with plain defaults, overridden per test, and settings
+with the sources a test polls."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
 
+from habari.config import Source
+from habari.settings import Settings
 from store import Article
 
 FETCHED_AT = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
@@ -23,3 +27,8 @@ def make_article(doc_id: str, **fields: Any) -> Article:
     )
     values.update(fields)
     return Article(doc_id=doc_id, **values)
+
+
+def with_sources(settings: Settings, sources: Iterable[Source]) -> Settings:
+    """The settings with exactly these sources configured."""
+    return settings.model_copy(update={"config": settings.config.model_copy(update={"sources": tuple(sources)})})

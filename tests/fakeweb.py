@@ -48,7 +48,7 @@ _EN_CLOSING = (
 )
 
 
-def _article(slug: str, title: str, lead: str, middle: str, hours_ago: int, author: str, language: str) -> NewsArticle:
+def site_article(slug: str, title: str, lead: str, middle: str, hours_ago: int, author: str, language: str) -> NewsArticle:
     closing = _SW_CLOSING if language == "sw" else _EN_CLOSING
     return NewsArticle(slug, title, (lead, middle, closing), _NOW - timedelta(hours=hours_ago), author, language)
 
@@ -60,7 +60,7 @@ SWAHILI_SITE = NewsSite(
     outlet_type="newspaper",
     robots_disallow=(f"/articles/{DISALLOWED_SLUG}",),
     articles=(
-        _article(
+        site_article(
             "kisima-kipya-dunda",
             "Kisima kipya chaleta maji safi Dunda",
             "Halmashauri ya Wilaya ya Bagamoyo imekamilisha ujenzi wa kisima kirefu katika Kata ya Dunda, na sasa "
@@ -69,7 +69,7 @@ SWAHILI_SITE = NewsSite(
             "kuchotea maji. Akina mama walisema hawatatembea tena umbali mrefu kutafuta maji kisimani.",
             5, "Neema Said", "sw",
         ),
-        _article(
+        site_article(
             "barabara-ya-zinga",
             "Ukarabati wa barabara ya Zinga waanza",
             "Wakala wa Barabara za Vijijini na Mijini umeanza ukarabati wa barabara ya kilomita kumi na mbili "
@@ -78,7 +78,7 @@ SWAHILI_SITE = NewsSite(
             "nafuu. Mkandarasi ameahidi kutoa ajira za muda kwa vijana wa vijiji vinavyopitiwa na barabara.",
             30, "Juma Mrisho", "sw",
         ),
-        _article(
+        site_article(
             DISALLOWED_SLUG,
             "Rasimu ya siri ya bajeti ya halmashauri",
             "Hii ni rasimu ya ndani ya bajeti ambayo bado haijajadiliwa na kamati ya fedha ya halmashauri, na "
@@ -96,7 +96,7 @@ ENGLISH_SITE = NewsSite(
     language="en",
     outlet_type="online",
     articles=(
-        _article(
+        site_article(
             "dunda-clinic-opens",
             "New clinic opens its doors in Dunda",
             "Bagamoyo District Council has opened a new clinic in Dunda ward with a maternity room, a small laboratory "
@@ -106,7 +106,7 @@ ENGLISH_SITE = NewsSite(
             "deliveries had been dangerous.",
             8, "Grace Mushi", "en",
         ),
-        _article(
+        site_article(
             "fishermen-cold-room",
             "Fishermen at Kaole get a cold room for their catch",
             "Fishermen at the Kaole landing site can now store their catch in a new cold room, which they say will "
@@ -140,7 +140,7 @@ MWAMBAO = NewsSite(
     robots_disallow=(f"/articles/{MWAMBAO_DISALLOWED_SLUG}",),
     quirks=(RetryLater(r"/rss\.xml", status=429, times=2, retry_after=1), TrackingCopies(TRACKED_SLUG)),
     articles=(
-        _article(
+        site_article(
             TRACKED_SLUG,
             "Soko jipya la samaki lafunguliwa Mlingotini",
             "Wavuvi na wachuuzi wa samaki wa Kijiji cha Mlingotini wameanza kutumia soko jipya lenye meza za "
@@ -150,7 +150,7 @@ MWAMBAO = NewsSite(
             "likiwa kali.",
             6, "Mwanahawa Juma", "sw",
         ),
-        _article(
+        site_article(
             "vijana-magomeni-wapata-mafunzo-ya-ufundi",
             "Vijana 60 wa Magomeni wapata mafunzo ya ufundi",
             "Vijana sitini kutoka Kata ya Magomeni wamehitimu mafunzo ya miezi mitatu ya useremala, uchomeleaji "
@@ -161,7 +161,7 @@ MWAMBAO = NewsSite(
             "kwenye ujenzi wa shule.",
             30, "Athumani Said", "sw",
         ),
-        _article(
+        site_article(
             MWAMBAO_DISALLOWED_SLUG,
             "Taarifa ya ndani ya ukaguzi wa miradi",
             "Hii ni taarifa ya ndani ya ukaguzi wa miradi ya maendeleo ambayo bado haijawasilishwa kwenye kamati "
@@ -170,7 +170,7 @@ MWAMBAO = NewsSite(
             "wawili ipitiwe upya kabla ya malipo ya mwisho kufanyika.",
             3, "Kitengo cha Ukaguzi", "sw",
         ),
-        _article(
+        site_article(
             "wakulima-wa-korosho-wapokea-pembejeo",
             "Wakulima wa korosho wapokea pembejeo kabla ya msimu",
             "Wakulima wa korosho wa kata za Fukayosi na Kiwangwa wamepokea tani kumi za salfa na dawa za kuua "
@@ -194,7 +194,7 @@ COAST_OBSERVER = NewsSite(
         RedirectLoop(LOOP_SLUG),
     ),
     articles=(
-        _article(
+        site_article(
             CHARSET_SLUG,
             "Café at Kaole ruins opens — “a place to rest” for visitors",
             f"Visitors to the Kaole ruins now have {CHARSET_PHRASE} owner calls it: a small café run by a women’s "
@@ -204,7 +204,7 @@ COAST_OBSERVER = NewsSite(
             "down, eat and escape the midday heat; now many stay for the afternoon.",
             4, "Amina Salum", "en",
         ),
-        _article(
+        site_article(
             "mapinga-market-stalls-rebuilt",
             "Mapinga market stalls rebuilt after the fire",
             "Traders at Mapinga market are back in business after the district council rebuilt sixty stalls "
@@ -215,7 +215,7 @@ COAST_OBSERVER = NewsSite(
             "electricity so that they can keep their stalls open after dark during the fasting month.",
             20, "Daniel Mrema", "en",
         ),
-        _article(
+        site_article(
             PDF_SLUG,
             "Bagamoyo District Council budget summary 2025/26",
             "The council has published a summary of its budget for the coming financial year, setting out "
@@ -226,7 +226,7 @@ COAST_OBSERVER = NewsSite(
             "before the full council meets to approve the budget next month.",
             9, "Council Information Unit", "en",
         ),
-        _article(
+        site_article(
             LOOP_SLUG,
             "Ferry timetable changes again",
             "The ferry that links the Bagamoyo landing site with the islands will run on a new timetable from "
@@ -247,7 +247,7 @@ SAUTI_KIROMO = NewsSite(
     outlet_type="blog",
     quirks=(MalformedFeed(), SlowPage(SLOW_SLUG, seconds=SLOW_SECONDS)),
     articles=(
-        _article(
+        site_article(
             SLOW_SLUG,
             "Mvua kubwa yaharibu madaraja mawili Kiromo",
             "Mvua kubwa iliyonyesha usiku kucha katika Kata ya Kiromo imeharibu madaraja mawili madogo na "
@@ -256,7 +256,7 @@ SAUTI_KIROMO = NewsSite(
             "moja. Wananchi wameombwa kutovuka mito iliyojaa maji na kuwaangalia watoto wanapokwenda shule.",
             2, "Hamisi Kibwana", "sw",
         ),
-        _article(
+        site_article(
             "wakulima-wa-mpunga-kiromo-wapata-mbegu",
             "Wakulima wa mpunga Kiromo wapata mbegu bora",
             "Wakulima mia mbili wa mpunga katika bonde la Kiromo wamepokea mbegu bora zinazostahimili ukame, "
@@ -266,7 +266,7 @@ SAUTI_KIROMO = NewsSite(
             "kuona.",
             28, "Hamisi Kibwana", "sw",
         ),
-        _article(
+        site_article(
             "ligi-ya-vijana-kiromo-yaanza",
             "Ligi ya soka ya vijana Kiromo yaanza kwa kishindo",
             "Ligi ya soka ya vijana ya Kata ya Kiromo imeanza mwishoni mwa wiki kwa timu kumi na mbili kutoka "
@@ -286,7 +286,7 @@ BAY_GAZETTE = NewsSite(
     robots_disallow=("/admin/",),
     quirks=(HugePage(HUGE_SLUG), GzipBomb(BOMB_SLUG)),
     articles=(
-        _article(
+        site_article(
             HUGE_SLUG,
             "Tourism season brings record numbers to Bagamoyo",
             "Hotels along the Bagamoyo beach front report their busiest season in a decade, with occupancy above "
@@ -296,7 +296,7 @@ BAY_GAZETTE = NewsSite(
             "old town. Guides asked for training in French and German.",
             7, "Joyce Mwakyusa", "en",
         ),
-        _article(
+        site_article(
             BOMB_SLUG,
             "Salt farmers seek new markets",
             "Salt farmers on the creeks north of Bagamoyo town say prices have fallen by a third since last year, "
@@ -306,7 +306,7 @@ BAY_GAZETTE = NewsSite(
             "the open sacks the farmers have always used.",
             16, "Joyce Mwakyusa", "en",
         ),
-        _article(
+        site_article(
             "zinga-secondary-school-gets-a-laboratory",
             "Zinga secondary school gets a science laboratory",
             "Students at Zinga secondary school will no longer learn chemistry and physics from the blackboard "

@@ -15,6 +15,7 @@ from habari.demo.newsweb import NewsWeb
 from habari.demo.site import RequestRecord
 from habari.settings import Settings
 from store import Article, ArticleStore, SearchRequest, open_store
+from tests.builders import with_sources
 from tests.fakeweb import HOSTILE_SITES, site_sources
 
 MIB = 1024 * 1024
@@ -22,10 +23,6 @@ MIB = 1024 * 1024
 # resolve in seconds; the slow page (3 s) still arrives in time.
 TIGHT = replace(LOCAL_WEB, download_timeout=5.0, max_response_bytes=5 * MIB)
 ANSWERING = tuple(site.id for site in HOSTILE_SITES if not site.silent)
-
-
-def with_sources(settings: Settings, sources: Iterable[Source]) -> Settings:
-    return settings.model_copy(update={"config": settings.config.model_copy(update={"sources": tuple(sources)})})
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gzip
 import urllib.request
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,18 +16,13 @@ from warcio.archiveiterator import ArchiveIterator
 from crawlers.archive import WarcArchive
 from crawlers.run import crawl
 from crawlers.scrapy_settings import LOCAL_WEB
-from habari.config import Source
 from habari.demo.content import demo_sources
 from habari.demo.newsweb import ROUTES, NewsWeb
 from habari.demo.site import LiveSite, Request, Response, Route
-from habari.settings import Settings
 from search_api import create_app
 from store import Article, ArticleStore, SearchRequest, open_store
+from tests.builders import with_sources
 from tests.fakeweb import ENGLISH_SITE
-
-
-def with_sources(settings: Settings, sources: Iterable[Source]) -> Settings:
-    return settings.model_copy(update={"config": settings.config.model_copy(update={"sources": tuple(sources)})})
 
 
 def served(url: str, accept_encoding: str = "identity") -> bytes:

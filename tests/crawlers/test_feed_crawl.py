@@ -5,19 +5,14 @@ Each crawl runs in its own child process, as the scheduler runs it; politeness d
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
 
 from crawlers.run import crawl
 from crawlers.scrapy_settings import LOCAL_WEB
 from habari.config import Source
-from habari.settings import Settings
 from store import ArticleStore, SearchRequest, open_store
 from store.query import parse_query
+from tests.builders import with_sources
 from tests.fakeweb import DISALLOWED_SLUG, UNREACHABLE_FEED, unreachable_source
-
-
-def _with_sources(settings: Settings, sources: Iterable[Source]) -> Settings:
-    return settings.model_copy(update={"config": settings.config.model_copy(update={"sources": tuple(sources)})})
 
 
 def _search(store: ArticleStore, text: str):
@@ -25,7 +20,7 @@ def _search(store: ArticleStore, text: str):
 
 
 def test_feed_articles_are_indexed_and_found_with_highlights(store_settings, store, news_sources):
-    outcomes = crawl(_with_sources(store_settings, news_sources), limits=LOCAL_WEB)
+    outcomes = crawl(with_sources(store_settings, news_sources), limits=LOCAL_WEB)
 
     assert [(o.source_id, o.ok, o.articles_indexed) for o in outcomes] == [
         ("sauti-rss", True, 2), ("herald-rss", True, 2),
@@ -43,7 +38,7 @@ def test_feed_articles_are_indexed_and_found_with_highlights(store_settings, sto
 
 
 def test_robots_disallowed_article_is_never_fetched(store_settings, store, news_web, news_sources):
-    outcomes = crawl(_with_sources(store_settings, news_sources), limits=LOCAL_WEB)
+    outcomes = crawl(with_sources(store_settings, news_sources), limits=LOCAL_WEB)
 
     sauti = next(o for o in outcomes if o.source_id == "sauti-rss")
     assert sauti.rejected == {"Forbidden by robots.txt": 1}
@@ -54,7 +49,7 @@ def test_robots_disallowed_article_is_never_fetched(store_settings, store, news_
 
 
 def test_unreachable_source_fails_alone(store_settings, store, news_sources):
-    outcomes = crawl(_with_sources(store_settings, (unreachable_source("dead-rss"), *news_sources)), limits=LOCAL_WEB)
+    outcomes = crawl(with_sources(store_settings, (unreachable_source("dead-rss"), *news_sources)), limits=LOCAL_WEB)
 
     by_id = {o.source_id: o for o in outcomes}
     assert list(by_id) == ["dead-rss", "sauti-rss", "herald-rss"]
@@ -72,14 +67,14 @@ def test_broken_feeds_are_reported_per_source(make_settings, news_web):
         Source(id="not-a-feed", outlet="Pwani Herald", outlet_type="online", kind="rss",
                url=f"{herald}/articles/dunda-clinic-opens", language="en"),
     ]
-    missing, not_a_feed = crawl(_with_sources(make_settings(), sources), limits=LOCAL_WEB)
+    missing, not_a_feed = crawl(with_sources(make_settings(), sources), limits=LOCAL_WEB)
 
     assert (missing.ok, missing.error) == (False, f"feed {herald}/feed-that-moved.xml: HTTP 404")
     assert not not_a_feed.ok and "not valid RSS/Atom" in not_a_feed.error
 
 
 def test_crawling_twice_makes_no_duplicates(store_settings, store, news_sources):
-    settings = _with_sources(store_settings, news_sources)
+    settings = with_sources(store_settings, news_sources)
     first = crawl(settings, limits=LOCAL_WEB)
     count_after_first = store.count()
     second = crawl(settings, limits=LOCAL_WEB)
@@ -94,14 +89,14 @@ def test_crawling_twice_makes_no_duplicates(store_settings, store, news_sources)
 def test_a_store_that_cannot_open_fails_every_source_with_the_reason(make_settings, tmp_path, news_sources):
     not_a_directory = tmp_path / "data-is-a-file"
     not_a_directory.write_text("")
-    outcomes = crawl(_with_sources(make_settings(data_dir=not_a_directory), news_sources), limits=LOCAL_WEB)
+    outcomes = crawl(with_sources(make_settings(data_dir=not_a_directory), news_sources), limits=LOCAL_WEB)
 
     assert [o.ok for o in outcomes] == [False, False]
     assert all(o.error.startswith("the crawl failed: ") for o in outcomes)
 
 
 def test_articles_the_store_refused_are_fetched_again_on_the_next_poll(make_settings, news_sources):
-    settings = _with_sources(make_settings(), news_sources)
+    settings = with_sources(make_settings(), news_sources)
     with open_store(settings):  # creates the SQLite file and its tables
         pass
     with sqlite3.connect(settings.sqlite_path) as db:  # the store's disk fills up during the first poll

@@ -11,12 +11,13 @@ from crawlers.scrapy_settings import LOCAL_WEB
 from habari.config import Source
 from habari.demo.newsweb import NewsWeb
 from habari.demo.site import NewsSite
-from tests.fakeweb import _article
+from tests.builders import with_sources
+from tests.fakeweb import site_article
 
 BUSY_SITE = NewsSite(
     id="busy", name="Gazeti la Kila Saa", language="sw",
     articles=tuple(
-        _article(f"habari-namba-{n}", f"Habari namba {n} ya Bagamoyo", f"Habari namba {n}: kikao cha kata.",
+        site_article(f"habari-namba-{n}", f"Habari namba {n} ya Bagamoyo", f"Habari namba {n}: kikao cha kata.",
                  "Wajumbe walijadili mpango wa maji.", n, "Mwandishi Wetu", "sw")
         for n in range(200)
     ),
@@ -29,9 +30,7 @@ def test_no_host_gets_more_connections_at_once_than_its_limit(make_settings):
     with web as urls:
         source = Source(id="busy-rss", outlet="Gazeti la Kila Saa", outlet_type="online", kind="rss",
                         url=f"{urls['busy']}/rss.xml", language="sw", max_pages=200)
-        settings = make_settings()
-        settings = settings.model_copy(update={"config": settings.config.model_copy(update={"sources": (source,)})})
-        [outcome] = crawl(settings, limits=limits, index=False)
+        [outcome] = crawl(with_sources(make_settings(), [source]), limits=limits, index=False)
         most_at_once = web.site("busy").most_connections_at_once
 
     assert outcome.ok and outcome.pages_fetched == 200

@@ -16,6 +16,7 @@ from crawlers.source_stats import SourceOutcome
 from crawlers.spider import FIRST_RUN_WINDOW, MAX_LISTINGS_PER_SOURCE
 from habari.settings import Settings
 from pipeline.normalise import clean_text
+from tests.builders import with_sources
 from tests.crawlers.hostile import (
     ANSWERING,
     TIGHT,
@@ -26,7 +27,6 @@ from tests.crawlers.hostile import (
     hostile_sources,
     indexed,
     slug,
-    with_sources,
 )
 from tests.fakeweb import (
     BOMB_SLUG,

@@ -12,6 +12,7 @@ from crawlers.scrapy_settings import LOCAL_WEB, scrapy_settings
 from habari.config import Source
 from habari.demo.hostile import RetryLater
 from habari.demo.newsweb import NewsWeb
+from tests.builders import with_sources
 from tests.fakeweb import SWAHILI_SITE
 
 
@@ -33,8 +34,7 @@ def test_a_robots_txt_the_server_failed_to_give_is_asked_again_then_kept(make_se
     with web as urls:
         source = Source(id="sauti-rss", outlet=site.name, outlet_type="online", kind="rss",
                         url=f"{urls[site.id]}/rss.xml", language="sw")
-        base = make_settings()
-        settings = base.model_copy(update={"config": base.config.model_copy(update={"sources": (source,)})})
+        settings = with_sources(make_settings(), [source])
         robots_asked = []
         for _ in range(3):
             crawl(settings, limits=LOCAL_WEB, index=False)

@@ -4,10 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from habari.scheduler import JOB_PREFIX, build_scheduler, sync_jobs
-
-
-def with_sources(settings, sources):
-    return settings.model_copy(update={"config": settings.config.model_copy(update={"sources": tuple(sources)})})
+from tests.builders import with_sources
 
 
 def test_every_enabled_source_gets_a_job_due_now(make_settings):
