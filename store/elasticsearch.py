@@ -26,7 +26,8 @@ from store.models import (
     SourceHealth,
     SourceRun,
 )
-from store.query import And, Phrase, QueryNode, Term
+from store.es_query import compile_query
+from store.query import QueryNode
 
 if TYPE_CHECKING:
     from habari.settings import Settings
@@ -37,7 +38,6 @@ MGET_CHUNK = 500
 FACET_SIZE = 50
 _FULL_TEXT = {"type": "text", "analyzer": "standard", "index_options": "offsets"}
 _KEYWORD = {"type": "keyword"}
-_SEARCHED_FIELDS = ["title^2", "text"]
 MAPPING = {
     "dynamic": "strict",
     "properties": {
@@ -329,19 +329,8 @@ class ElasticsearchStore(ArticleStore):
 
 
 def _full_query(node: QueryNode | None, filters: SearchFilters) -> dict:
-    must = [_compile(node)] if node is not None else [{"match_all": {}}]
+    must = [compile_query(node)] if node is not None else [{"match_all": {}}]
     return {"bool": {"must": must, "filter": _filters(filters)}}
-
-
-def _compile(node: QueryNode) -> dict:
-    """The query tree as query DSL; words go in as match text, never as query-string syntax."""
-    if isinstance(node, Term):
-        return {"multi_match": {"query": node.word, "fields": _SEARCHED_FIELDS, "operator": "and"}}
-    if isinstance(node, Phrase):
-        return {"multi_match": {"query": " ".join(node.words), "type": "phrase", "fields": _SEARCHED_FIELDS}}
-    if isinstance(node, And):
-        return {"bool": {"must": [_compile(child) for child in node.children]}}
-    raise TypeError(f"unsupported query node {node!r}")
 
 
 def _filters(filters: SearchFilters) -> list[dict]:

@@ -25,12 +25,12 @@ from store.models import (
     SourceHealth,
     SourceRun,
 )
-from store.query import And, Phrase, QueryNode, Term
+from store.sqlite_query import FTS_WEIGHTS, condition, match_expression, scoring_expression
 from store.sqlite_file import connect_shared, statements, write_transaction
 
 BUSY_TIMEOUT_SECONDS = 30.0
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Facets and filters on the article columns, and on values kept in the article_terms table, where the
 # triggers below copy them from each article's JSON record (lists give one row per item).
 _COLUMN_FIELDS = ("source_id", "outlet", "language")
@@ -42,8 +42,14 @@ _TERM_PATHS = {
     "people": "$.entities.people",
     "organisations": "$.entities.organisations",
     "cluster_id": "$.cluster_id",
+    "authors": "$.authors",
 }
 FACET_SIZE = 50
+_NEWEST = "published_ts IS NULL, published_ts DESC, fetched_ts DESC"
+_SCORED_COLUMNS = (
+    f"bm25(articles_fts, {FTS_WEIGHTS}) AS score, highlight(articles_fts, 0, '{MARK_START}', '{MARK_END}') AS marked_title,"
+    f" snippet(articles_fts, 1, '{MARK_START}', '{MARK_END}', '…', 32) AS marked_text"
+)
 MAX_PARAMS = 500
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _FETCH_COLUMNS = ("url", "fetched_at", "status", "etag", "last_modified", "content_sha256")
@@ -175,12 +181,12 @@ class SqliteStore(ArticleStore):
         self._lock = threading.Lock()
 
     def _migrate(self) -> None:
-        """Create the schema; a version 2 file gains the article_terms of the articles it holds."""
+        """Create the schema; an older file gains the article_terms (authors since version 4) of its articles."""
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         with write_transaction(self._db):
             for statement in statements(_SCHEMA):
                 self._db.execute(statement)
-            if 0 < version < 3:
+            if 0 < version < 4:
                 self._db.execute(f"INSERT OR IGNORE INTO article_terms (article, field, value) {_terms_of('articles')}")
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
@@ -195,28 +201,45 @@ class SqliteStore(ArticleStore):
 
     def search(self, request: SearchRequest) -> SearchResult:
         where, params = _filter_sql(request.filters)
-        if request.query is not None:
-            where.insert(0, "articles_fts MATCH ?")
-            params.insert(0, _compile(request.query))
-        source = "articles JOIN articles_fts ON articles_fts.rowid = articles.rowid" if request.query else "articles"
-        condition = " AND ".join(where) or "1"
-        if request.query is not None:
-            selected = (
-                f"bm25(articles_fts, 2.0, 1.0), highlight(articles_fts, 0, '{MARK_START}', '{MARK_END}'),"
-                f" snippet(articles_fts, 1, '{MARK_START}', '{MARK_END}', '…', 32)"
-            )
-            order = "bm25(articles_fts, 2.0, 1.0)"
+        query = request.query
+        expression = match_expression(query) if query is not None else None
+        if expression is not None:  # FTS5 matches the whole query: it drives the search
+            source = "articles_fts CROSS JOIN articles ON articles.rowid = articles_fts.rowid"
+            where, params = ["articles_fts MATCH ?", *where], [expression, *params]
+            page_source, scored = source, "articles_fts"
         else:
-            selected, order = "0, NULL, NULL", "published_ts IS NULL, published_ts DESC, fetched_ts DESC"
+            source = "articles"
+            if query is not None:
+                found = condition(query)
+                where, params = [found.sql, *where], [*found.params, *params]
+            scoring = scoring_expression(query) if query is not None else None
+            page_source, scored = source, None
+            if scoring is not None:
+                page_source = (
+                    f"articles LEFT JOIN (SELECT rowid, {_SCORED_COLUMNS} FROM articles_fts WHERE articles_fts MATCH ?)"
+                    " AS scored ON scored.rowid = articles.rowid"
+                )
+                scored = "scored"
+        condition_sql = " AND ".join(where) or "1"
+        page_params = list(params)
+        if scored == "articles_fts":
+            selected = _SCORED_COLUMNS
+            order = "score"
+        elif scored == "scored":
+            selected = "scored.score, scored.marked_title, scored.marked_text"
+            order = "scored.score IS NULL, scored.score, " + _NEWEST
+            page_params = [scoring, *params]
+        else:
+            selected, order = "0, NULL, NULL", _NEWEST
         rows = self._fetch(
-            f"SELECT articles.title, articles.text, record, {selected} FROM {source}"
-            f" WHERE {condition} ORDER BY {order}, doc_id LIMIT ? OFFSET ?",
-            (*params, request.limit, request.offset),
+            f"SELECT articles.title, articles.text, record, {selected} FROM {page_source}"
+            f" WHERE {condition_sql} ORDER BY {order}, doc_id LIMIT ? OFFSET ?",
+            (*page_params, request.limit, request.offset),
         )
-        total = self._fetch(f"SELECT COUNT(*) FROM {source} WHERE {condition}", params)[0][0]
-        facets = {name: self._facet(name, source, condition, params) for name in request.facets}
+        total = self._fetch(f"SELECT COUNT(*) FROM {source} WHERE {condition_sql}", params)[0][0]
+        facets = {name: self._facet(name, source, condition_sql, params) for name in request.facets}
         hits = [
-            SearchHit(_to_article(title, text, record), -rank, _highlights(marked_title, marked_text))
+            SearchHit(_to_article(title, text, record), -(rank or 0.0), _highlights(marked_title, marked_text))
             for title, text, record, rank, marked_title, marked_text in rows
         ]
         return SearchResult(total=total, hits=hits, facets=facets)
@@ -225,7 +248,7 @@ class SqliteStore(ArticleStore):
         value = name
         if name not in _COLUMN_FIELDS:
             value = "terms.value"
-            source = f"{source} JOIN article_terms AS terms ON terms.article = articles.rowid AND terms.field = ?"
+            source = f"{source} CROSS JOIN article_terms AS terms ON terms.article = articles.rowid AND terms.field = ?"
             params = [name, *params]
         rows = self._fetch(
             f"SELECT {value}, COUNT(*) FROM {source} WHERE {condition}"
@@ -288,21 +311,6 @@ class SqliteStore(ArticleStore):
             yield
         except sqlite3.Error as error:
             raise StoreError(f"SQLite store {self.path}: {action} failed: {error}") from error
-
-
-def _compile(node: QueryNode) -> str:
-    """The query tree as an FTS5 expression; every word is a quoted string, so no user syntax."""
-    if isinstance(node, Term):
-        return _quote(node.word)
-    if isinstance(node, Phrase):
-        return _quote(" ".join(node.words))
-    if isinstance(node, And):
-        return " AND ".join(f"({_compile(child)})" for child in node.children)
-    raise TypeError(f"unsupported query node {node!r}")
-
-
-def _quote(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
 
 
 def _filter_sql(filters: SearchFilters) -> tuple[list[str], list]:

@@ -119,12 +119,6 @@ def test_phrase_matches_words_in_order_only(filled):
     assert search(filled, '"council district"').total == 0
 
 
-def test_query_syntax_characters_are_just_text(filled):
-    for hostile in ['maji" OR "x', "maji AND NOT", "title:maji*", "(maji", "NEAR(maji roads)", "maji^3 -"]:
-        result = search(filled, hostile)
-        assert all(hit.article.doc_id == "maji" for hit in result.hits), hostile
-
-
 def test_title_match_ranks_above_text_match(store):
     store.upsert(
         [
