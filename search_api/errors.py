@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
 from crawlers.archive import ArchiveError
-from search_api.params import ParameterError
+from search_api.params import QUERY_HELP, ParameterError
 from search_api.schemas import ErrorResponse
 from search_api.templating import render
 from store import StoreError
@@ -37,13 +37,21 @@ def error_response(request: Request, status_code: int, error: ErrorResponse) -> 
 
 
 async def _bad_parameter(request: Request, error: ParameterError) -> Response:
-    return error_response(request, 400, ErrorResponse(detail=str(error), parameter=error.parameter))
+    help_page = QUERY_HELP if error.parameter == "q" else None
+    return error_response(
+        request, 400, ErrorResponse(detail=str(error), parameter=error.parameter, position=error.position, help=help_page)
+    )
 
 
 async def _invalid_request(request: Request, error: RequestValidationError) -> Response:
-    problems = [(str(e["loc"][-1]), e["msg"]) for e in error.errors()]
+    problems = [(_parameter_name(e["loc"]), e["msg"]) for e in error.errors()]
     detail = "; ".join(f"parameter '{name}': {message}" for name, message in problems)
     return error_response(request, 422, ErrorResponse(detail=detail, parameter=problems[0][0] if problems else None))
+
+
+def _parameter_name(location: tuple) -> str:
+    """The parameter in a validation error's location: ('query', 'sentiment', 0) is 'sentiment'."""
+    return next((str(part) for part in reversed(location) if isinstance(part, str)), str(location[-1]))
 
 
 async def _store_unavailable(request: Request, error: StoreError) -> Response:

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from fastapi import Query
+from fastapi import Query, Request
 
 from store import SearchFilters, SearchRequest
 from store.models import Sentiment
@@ -19,14 +19,23 @@ from store.query import QuerySyntaxError, parse_query
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 MAX_WINDOW = 10_000  # deepest result reachable by paging (Elasticsearch's default result window)
+SEARCH_PARAMETERS = frozenset(
+    {"q", "source", "language", "topic", "sentiment", "place", "person", "outlet", "organisation", "about", "story",
+     "from", "to", "offset", "limit"}
+)
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class ParameterError(ValueError):
-    """A query parameter cannot be used; `parameter` names it and the message says why."""
+QUERY_HELP = "/help/query"
 
-    def __init__(self, parameter: str, message: str) -> None:
+
+class ParameterError(ValueError):
+    """A query parameter cannot be used; `parameter` names it, the message says why, and for the
+    query `position` is the 1-based character at fault."""
+
+    def __init__(self, parameter: str, message: str, position: int | None = None) -> None:
         self.parameter = parameter
+        self.position = position
         super().__init__(f"parameter '{parameter}': {message}")
 
 
@@ -41,6 +50,8 @@ class SearchParams:
     sentiments: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
     about: tuple[str, ...] = ()  # "true" and/or "false", as the about_council facet spells them
     story: str = ""
     date_from: str = ""
@@ -50,13 +61,17 @@ class SearchParams:
 
 
 def search_params(
-    q: Annotated[str, Query(description='Words, "phrases"; every word must match.')] = "",
+    request: Request,
+    q: Annotated[str, Query(description=f'The query language (see {QUERY_HELP}): words, "phrases", AND, OR, NOT, -word, '
+                            '( ), prefix*, "words near"~5, field:value.')] = "",
     source: Annotated[list[str] | None, Query(description="Source id; repeat for several.")] = None,
     language: Annotated[list[str] | None, Query(description="Language code (sw, en); repeat for several.")] = None,
     topic: Annotated[list[str] | None, Query(description="Topic id from topics.yaml; repeat for several.")] = None,
     sentiment: Annotated[list[Sentiment] | None, Query(description="positive, neutral or negative.")] = None,
     place: Annotated[list[str] | None, Query(description="A ward, village or the district, as in watch.yaml.")] = None,
     person: Annotated[list[str] | None, Query(description="A person's name as found in articles.")] = None,
+    outlet: Annotated[list[str] | None, Query(description="An outlet's name (Mwananchi, The Citizen).")] = None,
+    organisation: Annotated[list[str] | None, Query(description="An organisation as found in articles.")] = None,
     about: Annotated[list[Literal["true", "false"]] | None, Query(
         description="true: stories about the council; false: the others (passing mentions or none).")] = None,
     story: Annotated[str, Query(description="A story cluster id: the articles of one story.")] = "",
@@ -65,7 +80,12 @@ def search_params(
     offset: Annotated[int, Query(ge=0, le=MAX_WINDOW)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> SearchParams:
-    """FastAPI dependency: the raw parameters; a form's empty 'any' choices are dropped."""
+    """FastAPI dependency: the raw parameters; a form's empty 'any' choices are dropped, and a parameter
+    the search does not know is refused by name (a typo would otherwise be ignored in silence)."""
+    unknown = sorted(set(request.query_params) - SEARCH_PARAMETERS)
+    if unknown:
+        names = ", ".join(f"'{name}'" for name in unknown)
+        raise ParameterError(unknown[0], f"unknown parameter {names}; the search takes {', '.join(sorted(SEARCH_PARAMETERS))}")
     return SearchParams(
         q=q,
         sources=_present(source),
@@ -74,6 +94,8 @@ def search_params(
         sentiments=_present(sentiment),
         places=_present(place),
         people=_present(person),
+        outlets=_present(outlet),
+        organisations=_present(organisation),
         about=_present(about),
         story=story.strip(),
         date_from=date_from.strip(),
@@ -88,7 +110,7 @@ def build_request(params: SearchParams, zone: ZoneInfo) -> SearchRequest:
     try:
         query = parse_query(params.q)
     except QuerySyntaxError as error:
-        raise ParameterError("q", str(error)) from None
+        raise ParameterError("q", str(error), error.position) from None
     first, last = _day(params.date_from, "from"), _day(params.date_to, "to")
     if first and last and first > last:
         raise ParameterError("to", f"{last.isoformat()} is before 'from' ({first.isoformat()})")
@@ -101,6 +123,8 @@ def build_request(params: SearchParams, zone: ZoneInfo) -> SearchRequest:
         sentiments=params.sentiments,
         places=params.places,
         people=params.people,
+        outlets=params.outlets,
+        organisations=params.organisations,
         cluster_ids=(params.story,) if params.story else (),
         about_council=params.about[0] == "true" if len(params.about) == 1 else None,
         published_from=_day_start(first, zone) if first else None,

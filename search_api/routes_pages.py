@@ -18,10 +18,12 @@ from habari.settings import Settings
 from search_api.deps import SettingsDep, StoreDep, ZoneDep
 from search_api.errors import error_response
 from search_api.formatting import local_time, safe_link, snapshot_path
-from search_api.params import DEFAULT_LIMIT, ParameterError, SearchParams, build_request, search_params
+from search_api.params import DEFAULT_LIMIT, QUERY_HELP, ParameterError, SearchParams, build_request, search_params
+from search_api.query_help import examples
 from search_api.schemas import ErrorResponse
 from search_api.templating import ABOUT_NAMES, LANGUAGE_NAMES, SENTIMENT_NAMES, render
 from store import SearchFilters, SearchHit, SearchRequest, SearchResult
+from store.query import MAX_QUERY_LENGTH, MAX_TERMS, MIN_PREFIX
 
 router = APIRouter(include_in_schema=False)
 EXCERPT_LENGTH = 280
@@ -70,11 +72,12 @@ class Pager:
 def search_page(
     request: Request, params: ParamsDep, store: StoreDep, settings: SettingsDep, zone: ZoneDep
 ) -> Response:
-    form = {"params": params, "sources": settings.config.sources, "languages": tuple(LANGUAGE_NAMES)}
+    form = {"params": params, "sources": settings.config.sources, "languages": tuple(LANGUAGE_NAMES), "help": QUERY_HELP}
     try:
         search = build_request(params, zone)
     except ParameterError as error:
-        return render(request, "search.html", {**form, "error": str(error), "result": None}, status_code=400)
+        failure = {"error": str(error), "error_parameter": error.parameter}
+        return render(request, "search.html", {**form, **failure, "result": None}, status_code=400)
     result = store.search(search)
     view = {
         "total": result.total,
@@ -83,7 +86,19 @@ def search_page(
         "pager": _pager(result, search, params),
         "indexed": result.total > 0 or store.count() > 0,
     }
-    return render(request, "search.html", {**form, "error": None, "result": view})
+    return render(request, "search.html", {**form, "error": None, "error_parameter": None, "result": view})
+
+
+@router.get("/help/query", response_class=HTMLResponse)
+def query_help_page(request: Request, settings: SettingsDep) -> Response:
+    context = {
+        "examples": examples(settings.config),
+        "official": settings.config.watch.officials[0].name if settings.config.watch.officials else "Asha Mussa",
+        "max_length": MAX_QUERY_LENGTH,
+        "max_terms": MAX_TERMS,
+        "min_prefix": MIN_PREFIX,
+    }
+    return render(request, "query_help.html", context)
 
 
 @router.get("/articles/{doc_id}", response_class=HTMLResponse)
@@ -135,6 +150,8 @@ def _facet_groups(result: SearchResult, params: SearchParams, settings: Settings
         FacetGroup("Mwelekeo · Tone", _facet_links(result, params, "sentiment", "sentiments", SENTIMENT_NAMES)),
         FacetGroup("Mahali · Place", _facet_links(result, params, "places", "places", {})),
         FacetGroup("Watu · People", _facet_links(result, params, "people", "people", {})),
+        FacetGroup("Taasisi · Organisations", _facet_links(result, params, "organisations", "organisations", {})),
+        FacetGroup("Chombo · Outlet", _facet_links(result, params, "outlet", "outlets", {})),
         FacetGroup("Chanzo · Source", _facet_links(result, params, "source_id", "sources", outlets)),
         FacetGroup("Lugha · Language", _facet_links(result, params, "language", "languages", LANGUAGE_NAMES)),
     )
@@ -181,7 +198,8 @@ def _href(params: SearchParams, **changes: object) -> str:
     p = replace(params, **changes)
     pairs: list[tuple[str, str | int]] = [("q", p.q)]
     repeated = (("source", p.sources), ("language", p.languages), ("topic", p.topics), ("sentiment", p.sentiments),
-                ("place", p.places), ("person", p.people), ("about", p.about))
+                ("place", p.places), ("person", p.people), ("outlet", p.outlets), ("organisation", p.organisations),
+                ("about", p.about))
     pairs += [(name, value) for name, values in repeated for value in values]
     pairs += [("story", p.story), ("from", p.date_from), ("to", p.date_to), ("offset", p.offset)]
     if p.limit != DEFAULT_LIMIT:

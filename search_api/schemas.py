@@ -20,6 +20,8 @@ from store.models import ArchiveRef, Sentiment
 class ErrorResponse(BaseModel):
     detail: str = Field(description="What is wrong, in one sentence.")
     parameter: str | None = Field(default=None, description="The query parameter at fault, if any.")
+    position: int | None = Field(default=None, description="For a query that cannot be parsed: the character at fault, from 1.")
+    help: str | None = Field(default=None, description="Where the query language is explained.")
 
 
 class Highlights(BaseModel):

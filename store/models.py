@@ -118,6 +118,7 @@ class SearchFilters:
     places: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
     cluster_ids: tuple[str, ...] = ()
     about_council: bool | None = None
     published_from: datetime | None = None
@@ -128,6 +129,7 @@ class SearchFilters:
         "true"/"false", the facets' spelling."""
         wanted = {
             "source_id": self.source_ids,
+            "outlet": self.outlets,
             "language": self.languages,
             "topics": self.topics,
             "sentiment": self.sentiments,

@@ -136,6 +136,9 @@ def _lex(text: str) -> list[_Token]:
         char = text[index]
         if char.isspace():
             index += 1
+        elif char == "-" and text[index + 1 : index + 2] in ('"', "("):  # -"phrase", -(group)
+            tokens.append(_Token("minus", "-", index + 1))
+            index += 1
         elif char in "()":
             tokens.append(_Token("open" if char == "(" else "close", char, index + 1))
             index += 1
@@ -271,7 +274,8 @@ def _combine(kind: type[And] | type[Or], children: list[QueryNode]) -> QueryNode
 
 
 def _words(text: str) -> list[str]:
-    return [word.replace("\u2019", "'") for word in _WORD.findall(text)]
+    """The words of a query, lower-cased (both stores ignore case) with one kind of apostrophe."""
+    return [word.replace("\u2019", "'").lower() for word in _WORD.findall(text)]
 
 
 def _word(token: _Token, field: str | None) -> QueryNode:
@@ -297,7 +301,7 @@ def _phrase(token: _Token, field: str | None) -> QueryNode:
     if token.slop is not None:
         if token.slop > MAX_SLOP:
             raise QuerySyntaxError(f"words can be at most {MAX_SLOP} apart (~{MAX_SLOP})", token.position)
-        found = list(dict.fromkeys(word.casefold() for word in found))
+        found = list(dict.fromkeys(found))
     if len(found) == 1:
         return Term(found[0], field)
     return Phrase(tuple(found), token.slop, field)

@@ -8,11 +8,16 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from starlette.requests import Request
 
 from search_api.params import ParameterError, SearchParams, build_request, search_params
 from store.query import Term
 
 EAT = ZoneInfo("Africa/Dar_es_Salaam")
+
+
+def _request(query: bytes = b"") -> Request:
+    return Request({"type": "http", "query_string": query, "headers": []})
 
 
 def test_dates_are_whole_eat_days_as_utc_bounds():
@@ -30,7 +35,7 @@ def test_query_filters_and_window_are_carried_over():
 
 
 def test_empty_form_choices_are_dropped_and_repeats_merged():
-    params = search_params(q="", source=["", "mwananchi-rss", "mwananchi-rss"], language=[""], date_from=" ")
+    params = search_params(_request(), q="", source=["", "mwananchi-rss", "mwananchi-rss"], language=[""], date_from=" ")
     assert params == SearchParams(sources=("mwananchi-rss",))
     request = build_request(params, EAT)
     assert request.query is None and request.filters.languages == () and request.filters.published_from is None
@@ -51,3 +56,17 @@ def test_unusable_parameters_are_named(params, parameter, words):
         build_request(params, EAT)
     assert raised.value.parameter == parameter
     assert f"parameter '{parameter}'" in str(raised.value) and words in str(raised.value)
+
+
+def test_unknown_parameters_are_refused_by_name():
+    with pytest.raises(ParameterError) as raised:
+        search_params(_request(b"q=maji&organisaton=POS&sort=x"))
+    assert raised.value.parameter == "organisaton"
+    assert "'organisaton', 'sort'" in str(raised.value)
+
+
+def test_query_errors_carry_the_position():
+    with pytest.raises(ParameterError) as raised:
+        build_request(SearchParams(q="maji AND"), EAT)
+    assert raised.value.parameter == "q" and raised.value.position == 9
+    assert "expected a word" in str(raised.value)

@@ -116,6 +116,9 @@ def test_hostile_text_is_escaped_in_snippets(client):
         ({"limit": 0}, 422, "limit"),
         ({"limit": 1000}, 422, "limit"),
         ({"offset": "abc"}, 422, "offset"),
+        ({"sentiment": "0"}, 422, "sentiment"),
+        ({"q": "maji", "organisaton": "POS"}, 400, "organisaton"),
+        ({"q": "(maji"}, 400, "q"),
     ],
 )
 def test_bad_parameters_are_named(client, params, status, parameter):
@@ -168,3 +171,14 @@ def test_health_says_when_the_store_is_unavailable(unreachable):
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "unavailable" and body["articles"] is None and UNREACHABLE_NODE in body["detail"]
+
+
+def test_query_errors_give_the_position_and_the_help_page(client):
+    body = client.get("/api/search", params={"q": "maji AND"}).json()
+    assert body["position"] == 9 and body["help"] == "/help/query"
+    assert "expected a word" in body["detail"]
+
+
+def test_outlet_and_organisation_filter(client):
+    assert client.get("/api/search", params={"outlet": "The Citizen"}).json()["total"] >= 1
+    assert client.get("/api/search", params={"organisation": "No Such Org"}).json()["total"] == 0

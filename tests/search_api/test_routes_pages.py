@@ -142,3 +142,23 @@ def test_stylesheet_is_served_and_needs_no_network(client):
     response = client.get("/static/style.css")
     assert response.status_code == 200 and "text/css" in response.headers["content-type"]
     assert "http" not in response.text and "@import" not in response.text
+
+
+def test_a_query_that_cannot_be_parsed_is_explained_beside_the_box(client):
+    response = client.get("/", params={"q": "(maji OR"})
+    assert response.status_code == 400
+    html = unescape(response.text)
+    assert 'id="query-error"' in html and "at character 9" in html and 'href="/help/query"' in html
+
+
+def test_query_help_gives_examples_from_the_council_watch_terms(client):
+    html = unescape(client.get("/help/query").text)
+    assert "How to search" in html and "Jinsi ya kutafuta" in html
+    assert '"Halmashauri ya Wilaya ya Bagamoyo"' in html and 'person:"Shauri Selenda"' in html
+    for example in re.findall(r'href="/\?q=([^"]+)"', client.get("/help/query").text):
+        assert client.get(f"/?q={example}").status_code == 200, example
+
+
+def test_boolean_queries_work_in_the_page(client):
+    assert client.get("/", params={"q": "maji -kaole"}).status_code == 200
+    assert client.get("/", params={"q": "maj* OR (title:road NOT tone:hasi)"}).status_code == 200

@@ -188,3 +188,8 @@ def _ids(backend, tree: QueryNode) -> set[str]:
 def test_random_query_trees_agree_on_both_stores(both_stores, tree):
     sqlite, elastic = both_stores
     assert _ids(sqlite, tree) == _ids(elastic, tree)
+
+
+def test_exclusion_of_a_phrase_or_a_group(filled):
+    assert found(filled, 'maji -"mradi wa maji"') == {"mapinga", "ngombe"}
+    assert found(filled, "maji -(kaole OR mapinga)") == {"ngombe"}
