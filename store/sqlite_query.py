@@ -92,10 +92,12 @@ def _text(node: TextNode) -> str:
 
 
 def _keyword(node: Keyword) -> Condition:
+    """Case is ignored with lower(), not COLLATE NOCASE: SQLite 3.40 gets `col = ? COLLATE NOCASE OR
+    col = ? COLLATE NOCASE` wrong on an indexed column (found by the parity test)."""
     if node.field in KEYWORD_COLUMNS:
-        return Condition(f"articles.{KEYWORD_COLUMNS[node.field]} = ? COLLATE NOCASE", (node.value,))
+        return Condition(f"lower(articles.{KEYWORD_COLUMNS[node.field]}) = lower(?)", (node.value,))
     return Condition(
-        "articles.rowid IN (SELECT article FROM article_terms WHERE field = ? AND value = ? COLLATE NOCASE)",
+        "articles.rowid IN (SELECT article FROM article_terms WHERE field = ? AND lower(value) = lower(?))",
         (KEYWORD_TERMS[node.field], node.value),
     )
 
