@@ -1,6 +1,6 @@
 """The store: one interface for indexing and searching articles, two backends.
 
-SQLite + FTS5 is the embedded default; Elasticsearch 9 is for scale-out. `open_store` picks one.
+SQLite with a Tantivy index beside it is the embedded default; Elasticsearch 9 is for scale-out. `open_store` picks one.
 """
 from store.base import ArticleStore, StoreError
 from store.factory import open_store

@@ -1,12 +1,16 @@
-"""The query tree compiled to Elasticsearch query DSL, with the same meaning as the SQLite store's.
+"""The query tree compiled to Elasticsearch query DSL, with the same meaning as the embedded store's.
 
-Words go in as match text or exact terms, never as query-string syntax; values are case-insensitive terms.
+Words arrive folded by the stores' one tokenizer and go in as exact terms on the word fields; values are
+case-insensitive terms. User text never becomes query-string syntax.
 """
 from __future__ import annotations
 
 from store.query import And, Keyword, Not, Or, Phrase, Prefix, QueryNode, Term
 
 TEXT_BOOSTS = {"title": 2.0, "text": 1.0}
+# Each text field's words as store.tokens.indexed_text gives them, split again on spaces by the index.
+WORD_FIELDS = {"title": "title_words", "text": "text_words"}
+WORDS_ANALYZER = "whitespace"
 KEYWORD_PATHS = {
     "source": "source_id",
     "outlet": "outlet",
@@ -18,7 +22,6 @@ KEYWORD_PATHS = {
     "organisation": "entities.organisations",
     "author": "authors",
 }
-_MATCH_NONE = {"match_none": {}}
 
 
 def compile_query(node: QueryNode) -> dict:
@@ -40,20 +43,15 @@ def compile_query(node: QueryNode) -> dict:
 
 
 def _text(node: Term | Prefix | Phrase, field: str) -> dict:
-    boost = TEXT_BOOSTS[field]
+    path, boost = WORD_FIELDS[field], TEXT_BOOSTS[field]
     if isinstance(node, Term):
-        return {"match": {field: {"query": node.word, "operator": "and", "boost": boost}}}
+        return {"term": {path: {"value": node.word, "boost": boost}}}
     if isinstance(node, Prefix):
-        return {"prefix": {field: {"value": node.stem.lower(), "boost": boost}}}
-    if node.slop is None:
-        return {"match_phrase": {field: {"query": " ".join(node.words), "boost": boost}}}
-    # FTS5's NEAR counts every word between the first and the last match, the inner matched ones too;
-    # a span's slop counts only the unmatched ones.
-    slop = node.slop - (len(node.words) - 2)
-    if slop < 0:
-        return _MATCH_NONE
-    spans = [{"span_term": {field: word.lower()}} for word in node.words]
-    return {"span_near": {"clauses": spans, "slop": slop, "in_order": False, "boost": boost}}
+        return {"prefix": {path: {"value": node.stem, "boost": boost}}}
+    phrase = {"query": " ".join(node.words), "analyzer": WORDS_ANALYZER, "boost": boost}
+    if node.slop is not None:  # Lucene's sloppy phrase, as Tantivy's: moves between positions, a swap costs 2
+        phrase["slop"] = node.slop
+    return {"match_phrase": {path: phrase}}
 
 
 def _keyword(node: Keyword) -> dict:

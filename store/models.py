@@ -5,14 +5,20 @@ Both backends take and return exactly these; nothing above `store/` sees a backe
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import ClassVar, Literal, Self
 
 from store.query import QueryNode
 
+MAX_WINDOW = 10_000  # offset + limit: deeper pages are refused, as Elasticsearch refuses them
 FACET_FIELDS = ("source_id", "outlet", "language", "about_council", "topics", "sentiment", "places", "people",
                 "organisations")
 Sentiment = Literal["positive", "neutral", "negative"]
+SortOrder = Literal["relevance", "newest"]
+SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "newest")
+# The histogram's days are the council's: East Africa Time, UTC+3 all year (no daylight saving).
+EAT = timezone(timedelta(hours=3), "EAT")
+MAX_STORY_OTHERS = 10  # a folded story lists at most this many of its other matching articles
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,11 @@ class Article:
     topics: tuple[str, ...] = ()
     sentiment: Sentiment | None = None
     entities: Entities = field(default_factory=Entities)
+
+    @property
+    def story_id(self) -> str:
+        """The story this article belongs to: its cluster, or itself when it has none."""
+        return self.cluster_id or self.doc_id
 
     def to_record(self) -> dict:
         """JSON-ready dict; datetimes as ISO 8601 UTC strings."""
@@ -144,11 +155,18 @@ class SearchFilters:
 
 @dataclass(frozen=True)
 class SearchRequest:
-    """A parsed query (None matches everything), filters, facets to count and a page window."""
+    """A parsed query (None matches everything), filters, facets to count, the order, and a page window.
+
+    With `collapse` the page has one hit per story (its best article, the others folded into it), and
+    offset and limit count stories; `histogram` asks for the matches per day.
+    """
 
     query: QueryNode | None = None
     filters: SearchFilters = field(default_factory=SearchFilters)
     facets: tuple[str, ...] = FACET_FIELDS
+    sort: SortOrder = "relevance"
+    collapse: bool = True
+    histogram: bool = True
     offset: int = 0
     limit: int = 20
 
@@ -156,8 +174,15 @@ class SearchRequest:
         unknown = set(self.facets) - set(FACET_FIELDS)
         if unknown:
             raise ValueError(f"unknown facet field(s): {', '.join(sorted(unknown))}")
-        if self.offset < 0 or not 0 < self.limit <= 500:
-            raise ValueError("offset must be >= 0 and limit between 1 and 500")
+        if self.sort not in SORT_ORDERS:
+            raise ValueError(f"unknown sort order {self.sort!r}: use one of {', '.join(SORT_ORDERS)}")
+        if self.offset < 0 or not 0 < self.limit <= 500 or self.offset + self.limit > MAX_WINDOW:
+            raise ValueError(f"offset must be >= 0, limit between 1 and 500, and offset + limit at most {MAX_WINDOW:,}")
+
+    @property
+    def by_newest(self) -> bool:
+        """Newest first: asked for, or the only order when there are no words to rank by."""
+        return self.sort == "newest" or self.query is None
 
 
 @dataclass(frozen=True)
@@ -168,18 +193,38 @@ class FacetBucket:
 
 @dataclass(frozen=True)
 class SearchHit:
-    """An article with its score and highlight snippets (safe HTML: escaped text and <mark>)."""
+    """An article with its score and highlight snippets (safe HTML: escaped text and <mark>).
+
+    When results are collapsed, `story_size` counts the story's articles that match, this one included,
+    and `others` holds up to MAX_STORY_OTHERS of the rest, in the page's order.
+    """
 
     article: Article
     score: float
     highlights: dict[str, list[str]] = field(default_factory=dict)
+    story_size: int = 1
+    others: tuple[Article, ...] = ()
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """How many matching articles were published on one day (East Africa Time)."""
+
+    day: date
+    count: int
 
 
 @dataclass(frozen=True)
 class SearchResult:
+    """`total` counts matching articles and `stories` their stories (exact up to a few thousand, an
+    estimate above: both stores count distinct stories with HyperLogLog); `histogram` has the days
+    with at least one dated match, in order."""
+
     total: int
     hits: list[SearchHit]
     facets: dict[str, list[FacetBucket]] = field(default_factory=dict)
+    stories: int = 0
+    histogram: list[DayCount] = field(default_factory=list)
 
 
 class _TimedRecord:

@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from store.tokens import words
+
 MAX_QUERY_LENGTH = 1000
 MAX_TERMS = 64  # words, phrases, prefixes and field values in one query
 MAX_DEPTH = 16  # parentheses and NOTs nested in one another
 MAX_SLOP = 50
 MIN_PREFIX = 2
-_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")  # keeps Swahili ng'ombe as one word
 _FIELD = re.compile(r"([A-Za-z]+):")
 _SLOP = re.compile(r"~(\d{1,3})")
 _BREAK = set(' \t\r\n()"')
@@ -65,7 +66,8 @@ class Prefix:
 
 @dataclass(frozen=True)
 class Phrase:
-    """Words together in this order; with `slop`, in any order with at most `slop` other words between."""
+    """Words together in this order; with `slop`, two words at most `slop` moves apart: a word between them
+    is one move, and swapping them takes two (Lucene's slop, which both stores' engines share)."""
 
     words: tuple[str, ...]
     slop: int | None = None
@@ -273,20 +275,15 @@ def _combine(kind: type[And] | type[Or], children: list[QueryNode]) -> QueryNode
     return unique[0] if len(unique) == 1 else kind(unique)
 
 
-def _words(text: str) -> list[str]:
-    """The words of a query, lower-cased (both stores ignore case) with one kind of apostrophe."""
-    return [word.replace("\u2019", "'").lower() for word in _WORD.findall(text)]
-
-
 def _word(token: _Token, field: str | None) -> QueryNode:
     if token.text.endswith("*"):
-        stem = _words(token.text[:-1])
-        if len(stem) != 1 or not token.text[:-1].endswith(stem[-1]) or len(stem[0]) < MIN_PREFIX:
+        stem = words(token.text[:-1])
+        if len(stem) != 1 or not token.text[-2:-1].isalnum() or len(stem[0]) < MIN_PREFIX:
             raise QuerySyntaxError(
                 f"a prefix needs one word of at least {MIN_PREFIX} letters before the *, as in maj*", token.position
             )
         return Prefix(stem[0], field)
-    found = _words(token.text)
+    found = words(token.text)
     if not found:
         raise QuerySyntaxError(
             f"{token.text!r} has no letters or digits; the operators are AND, OR, NOT, - and ( )", token.position
@@ -295,13 +292,17 @@ def _word(token: _Token, field: str | None) -> QueryNode:
 
 
 def _phrase(token: _Token, field: str | None) -> QueryNode:
-    found = _words(token.text)
+    found = words(token.text)
     if not found:
         raise QuerySyntaxError("this phrase has no words in it", token.position)
     if token.slop is not None:
         if token.slop > MAX_SLOP:
             raise QuerySyntaxError(f"words can be at most {MAX_SLOP} apart (~{MAX_SLOP})", token.position)
         found = list(dict.fromkeys(found))
+        if len(found) > 2:
+            raise QuerySyntaxError(
+                'nearness is between two words, as in "maji mradi"~5; for more, join pairs with AND', token.position
+            )
     if len(found) == 1:
         return Term(found[0], field)
     return Phrase(tuple(found), token.slop, field)

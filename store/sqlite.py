@@ -1,10 +1,12 @@
-"""The embedded store: one SQLite file with an FTS5 index and the crawl's operational tables.
+"""The embedded store: one SQLite file holds every article and the crawl's tables; Tantivy indexes them.
 
-WAL mode lets a crawl in a child process write while the API reads; one lock guards the connection.
+SQLite is the record (WAL lets a crawl in a child process write while the API reads); each article change
+is logged in the same transaction, and the search index beside the file catches up from that log.
 """
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -13,10 +15,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from store.base import ArticleStore, StoreError
-from store.highlight import MARK_END, MARK_START, render_snippet
+from store.highlight import highlights
 from store.models import (
     Article,
-    FacetBucket,
     FetchRecord,
     SearchFilters,
     SearchHit,
@@ -25,36 +26,19 @@ from store.models import (
     SourceHealth,
     SourceRun,
 )
-from store.sqlite_query import FTS_WEIGHTS, condition, match_expression, scoring_expression
 from store.sqlite_file import connect_shared, statements, write_transaction
+from store.tantivy_index import IndexBusy, IndexedStory, SearchIndex
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_SECONDS = 30.0
-
-SCHEMA_VERSION = 4
-# Facets and filters on the article columns, and on values kept in the article_terms table, where the
-# triggers below copy them from each article's JSON record (lists give one row per item).
-_COLUMN_FIELDS = ("source_id", "outlet", "language")
-_TERM_PATHS = {
-    "about_council": "$.about_council",
-    "topics": "$.topics",
-    "sentiment": "$.sentiment",
-    "places": "$.entities.places",
-    "people": "$.entities.people",
-    "organisations": "$.entities.organisations",
-    "cluster_id": "$.cluster_id",
-    "authors": "$.authors",
-}
-FACET_SIZE = 50
-_NEWEST = "published_ts IS NULL, published_ts DESC, fetched_ts DESC"
-_SCORED_COLUMNS = (
-    f"bm25(articles_fts, {FTS_WEIGHTS}) AS score, highlight(articles_fts, 0, '{MARK_START}', '{MARK_END}') AS marked_title,"
-    f" snippet(articles_fts, 1, '{MARK_START}', '{MARK_END}', '…', 32) AS marked_text"
-)
+SCHEMA_VERSION = 5
 MAX_PARAMS = 500
+REBUILD_CHUNK = 1000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _FETCH_COLUMNS = ("url", "fetched_at", "status", "etag", "last_modified", "content_sha256")
 _COLUMNS = ("doc_id", "source_id", "outlet", "language", "published_ts", "fetched_ts", "title", "text", "record")
-_SCHEMA = f"""
+_SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     rowid INTEGER PRIMARY KEY,
     doc_id TEXT NOT NULL UNIQUE,
@@ -67,21 +51,17 @@ CREATE TABLE IF NOT EXISTS articles (
     text TEXT NOT NULL,
     record TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS articles_source ON articles(source_id);
-CREATE INDEX IF NOT EXISTS articles_language ON articles(language);
-CREATE INDEX IF NOT EXISTS articles_published ON articles(published_ts);
-CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
-    title, text, content='articles', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
-);
-CREATE TRIGGER IF NOT EXISTS articles_ai AFTER INSERT ON articles BEGIN
-    INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+CREATE TABLE IF NOT EXISTS store_identity (id INTEGER PRIMARY KEY CHECK (id = 1), token TEXT NOT NULL);
+INSERT OR IGNORE INTO store_identity (id, token) VALUES (1, lower(hex(randomblob(16))));
+CREATE TABLE IF NOT EXISTS article_changes (revision INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL);
+CREATE TRIGGER IF NOT EXISTS article_changes_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO article_changes (doc_id) VALUES (new.doc_id);
 END;
-CREATE TRIGGER IF NOT EXISTS articles_ad AFTER DELETE ON articles BEGIN
-    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+CREATE TRIGGER IF NOT EXISTS article_changes_au AFTER UPDATE ON articles BEGIN
+    INSERT INTO article_changes (doc_id) VALUES (new.doc_id);
 END;
-CREATE TRIGGER IF NOT EXISTS articles_au AFTER UPDATE ON articles BEGIN
-    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
-    INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+CREATE TRIGGER IF NOT EXISTS article_changes_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO article_changes (doc_id) VALUES (old.doc_id);
 END;
 CREATE TABLE IF NOT EXISTS fetch_records (
     url TEXT PRIMARY KEY,
@@ -100,40 +80,22 @@ CREATE TABLE IF NOT EXISTS source_runs (
     PRIMARY KEY (source_id, started_us)
 );
 CREATE INDEX IF NOT EXISTS source_runs_finished ON source_runs(source_id, finished_us);
-CREATE TABLE IF NOT EXISTS term_paths (field TEXT PRIMARY KEY, path TEXT NOT NULL);
-INSERT OR REPLACE INTO term_paths (field, path) VALUES {", ".join(f"('{f}', '{p}')" for f, p in _TERM_PATHS.items())};
-CREATE TABLE IF NOT EXISTS article_terms (
-    article INTEGER NOT NULL,
-    field TEXT NOT NULL,
-    value TEXT NOT NULL,
-    PRIMARY KEY (article, field, value)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS article_terms_value ON article_terms(field, value);
-CREATE TRIGGER IF NOT EXISTS article_terms_ai AFTER INSERT ON articles BEGIN
-    INSERT OR IGNORE INTO article_terms (article, field, value) {{terms_of_new}};
-END;
-CREATE TRIGGER IF NOT EXISTS article_terms_ad AFTER DELETE ON articles BEGIN
-    DELETE FROM article_terms WHERE article = old.rowid;
-END;
-CREATE TRIGGER IF NOT EXISTS article_terms_au AFTER UPDATE ON articles BEGIN
-    DELETE FROM article_terms WHERE article = old.rowid;
-    INSERT OR IGNORE INTO article_terms (article, field, value) {{terms_of_new}};
-END;
 """
-
-
-def _terms_of(row: str) -> str:
-    """The (article, field, value) rows of the record of `row`: a trigger's `new`, or every row of
-    `articles`; JSON true/false become 'true'/'false'."""
-    return (
-        f"SELECT {row}.rowid, paths.field, CASE item.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'"
-        f" ELSE item.value END FROM {'' if row == 'new' else row + ', '}term_paths AS paths,"
-        f" json_each({row}.record, paths.path) AS item"
-        " WHERE item.type NOT IN ('null', 'object', 'array')"
-    )
-
-
-_SCHEMA = _SCHEMA.replace("{terms_of_new}", _terms_of("new"))
+# Before version 5, an FTS5 table and a table of facet values, kept by triggers, did the searching.
+_BEFORE_5 = """
+DROP TRIGGER IF EXISTS articles_ai;
+DROP TRIGGER IF EXISTS articles_ad;
+DROP TRIGGER IF EXISTS articles_au;
+DROP TRIGGER IF EXISTS article_terms_ai;
+DROP TRIGGER IF EXISTS article_terms_ad;
+DROP TRIGGER IF EXISTS article_terms_au;
+DROP TABLE IF EXISTS articles_fts;
+DROP TABLE IF EXISTS article_terms;
+DROP TABLE IF EXISTS term_paths;
+DROP INDEX IF EXISTS articles_source;
+DROP INDEX IF EXISTS articles_language;
+DROP INDEX IF EXISTS articles_published;
+"""
 _UPSERT = f"""
 INSERT INTO articles ({", ".join(_COLUMNS)}) VALUES ({", ".join("?" for _ in _COLUMNS)})
 ON CONFLICT(doc_id) DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])}
@@ -171,28 +133,42 @@ ORDER BY latest.source_id
 
 
 class SqliteStore(ArticleStore):
+    """Articles and the crawl's tables in SQLite at `path`; the search index in the folder `path`.search."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
-        try:
-            self._db = connect_shared(path, BUSY_TIMEOUT_SECONDS, check_same_thread=False)
-            self._migrate()
-        except (OSError, sqlite3.Error) as error:
-            raise StoreError(f"cannot open the SQLite store at {path}: {error}") from error
+        self._readers = threading.local()
+        self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        try:
+            self._db = self._connect()
+            self._migrate()
+            identity = self._db.execute("SELECT token FROM store_identity").fetchone()[0]
+            self._index = SearchIndex(Path(f"{path}.search"), identity)
+        except (OSError, sqlite3.Error, ValueError) as error:
+            raise StoreError(f"cannot open the SQLite store at {path}: {error}") from error
+        self._catch_up(BUSY_TIMEOUT_SECONDS)
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = connect_shared(self.path, BUSY_TIMEOUT_SECONDS, check_same_thread=False)
+        self._connections.append(connection)
+        return connection
 
     def _migrate(self) -> None:
-        """Create the schema; an older file gains the article_terms (authors since version 4) of its articles."""
+        """Create the schema; a file from before version 5 loses its FTS5 tables (the index is rebuilt)."""
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         with write_transaction(self._db):
+            if 0 < version < 5:
+                for statement in statements(_BEFORE_5):
+                    self._db.execute(statement)
             for statement in statements(_SCHEMA):
                 self._db.execute(statement)
-            if 0 < version < 4:
-                self._db.execute(f"INSERT OR IGNORE INTO article_terms (article, field, value) {_terms_of('articles')}")
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def upsert(self, articles: Iterable[Article]) -> int:
         rows = [_to_row(article) for article in articles]
         self._write(_UPSERT, rows)
+        self._catch_up(0.0)
         return len(rows)
 
     def get(self, doc_id: str) -> Article | None:
@@ -200,70 +176,26 @@ class SqliteStore(ArticleStore):
         return _to_article(*row[0]) if row else None
 
     def search(self, request: SearchRequest) -> SearchResult:
-        where, params = _filter_sql(request.filters)
-        query = request.query
-        expression = match_expression(query) if query is not None else None
-        if expression is not None:  # FTS5 matches the whole query: it drives the search
-            source = "articles_fts CROSS JOIN articles ON articles.rowid = articles_fts.rowid"
-            where, params = ["articles_fts MATCH ?", *where], [expression, *params]
-            page_source, scored = source, "articles_fts"
-        else:
-            source = "articles"
-            if query is not None:
-                found = condition(query)
-                where, params = [found.sql, *where], [*found.params, *params]
-            scoring = scoring_expression(query) if query is not None else None
-            page_source, scored = source, None
-            if scoring is not None:
-                page_source = (
-                    f"articles LEFT JOIN (SELECT rowid, {_SCORED_COLUMNS} FROM articles_fts WHERE articles_fts MATCH ?)"
-                    " AS scored ON scored.rowid = articles.rowid"
-                )
-                scored = "scored"
-        condition_sql = " AND ".join(where) or "1"
-        page_params = list(params)
-        if scored == "articles_fts":
-            selected = _SCORED_COLUMNS
-            order = "score"
-        elif scored == "scored":
-            selected = "scored.score, scored.marked_title, scored.marked_text"
-            order = "scored.score IS NULL, scored.score, " + _NEWEST
-            page_params = [scoring, *params]
-        else:
-            selected, order = "0, NULL, NULL", _NEWEST
-        rows = self._fetch(
-            f"SELECT articles.title, articles.text, record, {selected} FROM {page_source}"
-            f" WHERE {condition_sql} ORDER BY {order}, doc_id LIMIT ? OFFSET ?",
-            (*page_params, request.limit, request.offset),
-        )
-        total = self._fetch(f"SELECT COUNT(*) FROM {source} WHERE {condition_sql}", params)[0][0]
-        facets = {name: self._facet(name, source, condition_sql, params) for name in request.facets}
-        hits = [
-            SearchHit(_to_article(title, text, record), -(rank or 0.0), _highlights(marked_title, marked_text))
-            for title, text, record, rank, marked_title, marked_text in rows
-        ]
-        return SearchResult(total=total, hits=hits, facets=facets)
-
-    def _facet(self, name: str, source: str, condition: str, params: list) -> list[FacetBucket]:
-        value = name
-        if name not in _COLUMN_FIELDS:
-            value = "terms.value"
-            source = f"{source} CROSS JOIN article_terms AS terms ON terms.article = articles.rowid AND terms.field = ?"
-            params = [name, *params]
-        rows = self._fetch(
-            f"SELECT {value}, COUNT(*) FROM {source} WHERE {condition}"
-            f" GROUP BY {value} ORDER BY COUNT(*) DESC, {value} LIMIT {FACET_SIZE}",
-            params,
-        )
-        return [FacetBucket(bucket, count) for bucket, count in rows]
+        self._index.follow()
+        try:
+            found = self._index.search(request)
+        except ValueError as error:  # Tantivy refusing a query the parser let through
+            raise StoreError(f"SQLite store {self.path}: search failed: {error}") from error
+        rows = {story.row for story in found.page} | {row for story in found.page for row in story.other_rows}
+        articles = self._articles(rows)
+        hits = [_hit(story, articles, request) for story in found.page if story.row in articles]
+        return SearchResult(total=found.total, hits=hits, facets=found.facets, stories=found.stories,
+                            histogram=found.histogram)
 
     def count(self, filters: SearchFilters = SearchFilters()) -> int:
-        where, params = _filter_sql(filters)
-        return self._fetch(f"SELECT COUNT(*) FROM articles WHERE {' AND '.join(where) or '1'}", params)[0][0]
+        self._index.follow()
+        return self._index.count(SearchRequest(filters=filters, facets=()))
 
     def delete(self, doc_id: str) -> bool:
         with self._lock, self._errors("delete"):
-            return self._db.execute("DELETE FROM articles WHERE doc_id = ?", (doc_id,)).rowcount > 0
+            deleted = self._db.execute("DELETE FROM articles WHERE doc_id = ?", (doc_id,)).rowcount > 0
+        self._catch_up(0.0)
+        return deleted
 
     def fetch_records(self, urls: Iterable[str]) -> dict[str, FetchRecord]:
         wanted = list(dict.fromkeys(urls))
@@ -290,11 +222,79 @@ class SqliteStore(ArticleStore):
         return [_to_health(*row) for row in self._fetch(_HEALTH)]
 
     def refresh(self) -> None:
-        """Nothing to do: SQLite writes are visible once committed."""
+        """Bring the search index up to every committed write, waiting for another process's indexing."""
+        if not self._catch_up(BUSY_TIMEOUT_SECONDS):
+            raise StoreError(f"SQLite store {self.path}: the search index is held by another process")
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            for connection in self._connections:
+                connection.close()
+            self._index.close()
+
+    def _catch_up(self, wait_seconds: float) -> bool:
+        """Apply the article changes logged since the index's revision (all articles when the index is new
+        or of an older schema); False when another process holds the index for longer than `wait_seconds`.
+        Changes are applied by doc_id, so applying one twice does no harm. Writes do not wait for another
+        process's indexing (what it leaves is indexed by the next write or refresh), refresh() does; searches
+        never index, so indexing and merging never slow a search down."""
+        held = self._index.revision()
+        latest = self._fetch("SELECT COALESCE(MAX(revision), 0) FROM article_changes")[0][0]
+        if held is not None and latest <= held:
+            self._index.follow()
+            return True
+        try:
+            with self._errors("index"), self._index.writer(wait_seconds, latest) as writer:
+                if held is None:
+                    log.info("building the search index of %s", self.path)
+                    self._index.clear(writer)
+                    for chunk in self._all_articles():
+                        self._index.replace(writer, (), chunk)
+                else:
+                    changed = [doc_id for (doc_id,) in self._fetch(
+                        "SELECT DISTINCT doc_id FROM article_changes WHERE revision > ? AND revision <= ?",
+                        (held, latest))]
+                    self._index.replace(writer, changed, self._articles_by_doc_id(changed))
+        except IndexBusy:
+            if wait_seconds:
+                log.warning("search index busy: %s changes wait for the next search or write", self.path)
+            self._index.follow()
+            return False
+        with self._lock, self._errors("index"):
+            self._db.execute("DELETE FROM article_changes WHERE revision <= ?", (latest,))
+        return True
+
+    def _all_articles(self) -> Iterator[list[tuple[int, Article]]]:
+        after = 0
+        while rows := self._fetch(
+            "SELECT rowid, title, text, record FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?",
+            (after, REBUILD_CHUNK),
+        ):
+            yield [(row, _to_article(title, text, record)) for row, title, text, record in rows]
+            after = rows[-1][0]
+
+    def _articles_by_doc_id(self, doc_ids: list[str]) -> list[tuple[int, Article]]:
+        found = []
+        for start in range(0, len(doc_ids), MAX_PARAMS):
+            chunk = doc_ids[start : start + MAX_PARAMS]
+            found += self._fetch(
+                f"SELECT rowid, title, text, record FROM articles WHERE doc_id IN ({', '.join('?' for _ in chunk)})",
+                chunk,
+            )
+        return [(row, _to_article(title, text, record)) for row, title, text, record in found]
+
+    def _articles(self, rows: set[int]) -> dict[int, Article]:
+        wanted = sorted(rows)
+        found: dict[int, Article] = {}
+        for start in range(0, len(wanted), MAX_PARAMS):
+            chunk = wanted[start : start + MAX_PARAMS]
+            found.update(
+                (row, _to_article(title, text, record)) for row, title, text, record in self._fetch(
+                    f"SELECT rowid, title, text, record FROM articles WHERE rowid IN ({', '.join('?' for _ in chunk)})",
+                    chunk,
+                )
+            )
+        return found
 
     def _write(self, sql: str, rows: list[tuple]) -> None:
         """Run one statement over all rows in a single transaction."""
@@ -302,37 +302,27 @@ class SqliteStore(ArticleStore):
             self._db.executemany(sql, rows)
 
     def _fetch(self, sql: str, params: Iterable = ()) -> list[tuple]:
-        with self._lock, self._errors("read"):
-            return self._db.execute(sql, tuple(params)).fetchall()
+        """Reads run on a connection of their own per thread, so searches never wait for one another."""
+        reader = getattr(self._readers, "connection", None)
+        if reader is None:
+            with self._lock:
+                reader = self._readers.connection = self._connect()
+        with self._errors("read"):
+            return reader.execute(sql, tuple(params)).fetchall()
 
     @contextmanager
     def _errors(self, action: str) -> Iterator[None]:
         try:
             yield
-        except sqlite3.Error as error:
+        except (sqlite3.Error, OSError, ValueError) as error:
             raise StoreError(f"SQLite store {self.path}: {action} failed: {error}") from error
 
 
-def _filter_sql(filters: SearchFilters) -> tuple[list[str], list]:
-    where: list[str] = []
-    params: list = []
-    for name, values in filters.by_field().items():
-        marks = ", ".join("?" for _ in values)
-        if name in _COLUMN_FIELDS:
-            where.append(f"articles.{name} IN ({marks})")
-        else:
-            where.append(
-                f"articles.rowid IN (SELECT article FROM article_terms WHERE field = ? AND value IN ({marks}))"
-            )
-            params.append(name)
-        params.extend(values)
-    if filters.published_from:
-        where.append("published_ts >= ?")
-        params.append(filters.published_from.timestamp())
-    if filters.published_before:
-        where.append("published_ts < ?")
-        params.append(filters.published_before.timestamp())
-    return where, params
+def _hit(story: IndexedStory, articles: dict[int, Article], request: SearchRequest) -> SearchHit:
+    article = articles[story.row]
+    others = tuple(articles[row] for row in story.other_rows if row in articles)
+    marked = highlights(request.query, article.title, article.text)
+    return SearchHit(article, story.score, marked, story_size=story.size, others=others)
 
 
 def _to_row(article: Article) -> tuple:
@@ -386,9 +376,4 @@ def _to_run(record: str) -> SourceRun:
 def _micros(moment: datetime) -> int:
     """Microseconds since the epoch: an exact, sortable integer for an aware datetime."""
     return (moment - _EPOCH) // timedelta(microseconds=1)
-
-
-def _highlights(marked_title: str | None, marked_text: str | None) -> dict[str, list[str]]:
-    found = {"title": marked_title, "text": marked_text}
-    return {field: [render_snippet(value)] for field, value in found.items() if value and MARK_START in value}
 

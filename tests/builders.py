@@ -8,7 +8,7 @@ from typing import Any
 
 from habari.config import Source
 from habari.settings import Settings
-from store import Article
+from store import Article, ArticleStore, SearchRequest
 
 FETCHED_AT = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
 
@@ -32,3 +32,8 @@ def make_article(doc_id: str, **fields: Any) -> Article:
 def with_sources(settings: Settings, sources: Iterable[Source]) -> Settings:
     """The settings with exactly these sources configured."""
     return settings.model_copy(update={"config": settings.config.model_copy(update={"sources": tuple(sources)})})
+
+
+def all_articles(store: ArticleStore) -> list[Article]:
+    """Every article in the store (up to 500), one per hit: syndicated copies not folded into their story."""
+    return [hit.article for hit in store.search(SearchRequest(collapse=False, limit=500)).hits]

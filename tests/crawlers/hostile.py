@@ -14,8 +14,8 @@ from habari.config import Source
 from habari.demo.newsweb import NewsWeb
 from habari.demo.site import RequestRecord
 from habari.settings import Settings
-from store import Article, ArticleStore, SearchRequest, open_store
-from tests.builders import with_sources
+from store import Article, open_store
+from tests.builders import all_articles, with_sources
 from tests.fakeweb import HOSTILE_SITES, site_sources
 
 MIB = 1024 * 1024
@@ -61,10 +61,6 @@ def hostile_sources(web: NewsWeb, kind: str, site_ids: Iterable[str] = ANSWERING
 def indexed(settings: Settings) -> list[Article]:
     with open_store(settings) as store:
         return all_articles(store)
-
-
-def all_articles(store: ArticleStore) -> list[Article]:
-    return [hit.article for hit in store.search(SearchRequest(limit=100)).hits]
 
 
 def slug(article: Article) -> str:

@@ -20,8 +20,8 @@ from habari.demo.content import demo_sources
 from habari.demo.newsweb import ROUTES, NewsWeb
 from habari.demo.site import LiveSite, Request, Response, Route
 from search_api import create_app
-from store import Article, ArticleStore, SearchRequest, open_store
-from tests.builders import with_sources
+from store import open_store
+from tests.builders import all_articles, with_sources
 from tests.fakeweb import ENGLISH_SITE
 
 
@@ -29,10 +29,6 @@ def served(url: str, accept_encoding: str = "identity") -> bytes:
     """The page's bytes as the site sends them to a plain client."""
     with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept-Encoding": accept_encoding})) as page:
         return page.read()
-
-
-def indexed(store: ArticleStore) -> list[Article]:
-    return [hit.article for hit in store.search(SearchRequest(limit=100)).hits]
 
 
 def archived_targets(directory: Path) -> list[str]:
@@ -67,7 +63,7 @@ def test_every_indexed_article_keeps_the_exact_bytes_served(store_settings, stor
     settings = with_sources(store_settings, news_sources)
     crawl(settings, limits=LOCAL_WEB)
 
-    articles = indexed(store)
+    articles = all_articles(store)
     archive = WarcArchive(settings.warc_dir)
     assert len(articles) == 4 and all(article.archive is not None for article in articles)
     for article in articles:
@@ -85,7 +81,7 @@ def test_gzip_encoded_pages_are_archived_decoded_with_headers_that_say_so(make_s
     crawl(settings, limits=LOCAL_WEB)
 
     with open_store(settings) as store:
-        articles = indexed(store)
+        articles = all_articles(store)
     archive = WarcArchive(settings.warc_dir)
     assert len(articles) == 2
     for article in articles:

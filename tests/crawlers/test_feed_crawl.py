@@ -16,7 +16,7 @@ from tests.fakeweb import DISALLOWED_SLUG, UNREACHABLE_FEED, unreachable_source
 
 
 def _search(store: ArticleStore, text: str):
-    return store.search(SearchRequest(query=parse_query(text)))
+    return store.search(SearchRequest(query=parse_query(text), collapse=False))
 
 
 def test_feed_articles_are_indexed_and_found_with_highlights(store_settings, store, news_sources):

@@ -16,12 +16,11 @@ from crawlers.source_stats import SourceOutcome
 from crawlers.spider import FIRST_RUN_WINDOW, MAX_LISTINGS_PER_SOURCE
 from habari.settings import Settings
 from pipeline.normalise import clean_text
-from tests.builders import with_sources
+from tests.builders import all_articles, with_sources
 from tests.crawlers.hostile import (
     ANSWERING,
     TIGHT,
     Run,
-    all_articles,
     crawl_run,
     fresh_settings,
     hostile_sources,

@@ -5,7 +5,7 @@ A store feature is done when this suite passes on SQLite and on a real Elasticse
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -81,7 +81,13 @@ def filled(store):
 
 
 def search(store, text: str | None = None, **options):
+    """One article per hit unless the test asks for stories folded."""
+    options.setdefault("collapse", False)
     return store.search(SearchRequest(query=parse_query(text) if text else None, **options))
+
+
+def ids(result) -> list[str]:
+    return [hit.article.doc_id for hit in result.hits]
 
 
 def test_get_returns_every_field_as_written(filled):
@@ -208,6 +214,52 @@ def test_re_indexing_replaces_the_analysis_values(filled):
     filled.delete("roads")
     filled.refresh()
     assert filled.count(SearchFilters(places=("Zinga",))) == 0
+
+
+def test_newest_first_with_a_query_too(filled):
+    assert ids(search(filled, "bagamoyo OR council OR mapinga", sort="newest")) == ["maji", "roads", "school", "undated"]
+    assert ids(search(filled, "kaole OR wanafunzi", sort="newest")) == ["maji", "school"]
+
+
+def test_a_story_is_one_hit_with_its_other_articles_folded_in(filled):
+    folded = search(filled, collapse=True)
+    assert ids(folded) == ["maji", "roads", "undated"]
+    assert folded.total == 4 and folded.stories == 3
+    story = folded.hits[0]
+    assert story.story_size == 2 and [other.doc_id for other in story.others] == ["school"]
+    assert [(hit.story_size, hit.others) for hit in folded.hits[1:]] == [(1, ()), (1, ())]
+    assert ids(search(filled, collapse=True, limit=1, offset=1)) == ["roads"]
+    only_school = search(filled, "wanafunzi", collapse=True)
+    assert ids(only_school) == ["school"] and only_school.hits[0].story_size == 1
+
+
+def test_collapsed_pages_count_stories(store):
+    many = [article(f"s{n:02}-{m}", cluster_id=f"s{n:02}", text="Mkutano wa baraza Bagamoyo",
+                    published=NOW - timedelta(hours=n, minutes=m)) for n in range(30) for m in range(3)]
+    store.upsert(many)
+    store.refresh()
+    pages = [search(store, "baraza", collapse=True, sort="newest", limit=10, offset=offset) for offset in (0, 10, 20)]
+    assert [hit.article.cluster_id for page in pages for hit in page.hits] == [f"s{n:02}" for n in range(30)]
+    assert all(hit.story_size == 3 and len(hit.others) == 2 for page in pages for hit in page.hits)
+    assert pages[0].total == 90 and pages[0].stories == 30
+
+
+def test_histogram_counts_dated_matches_per_day_in_east_africa_time(store):
+    evening_utc = datetime(2026, 11, 19, 20, 30, tzinfo=UTC)  # 23:30 EAT on the 19th
+    late_utc = datetime(2026, 11, 19, 21, 30, tzinfo=UTC)  # 00:30 EAT on the 20th
+    store.upsert([
+        article("a", published=evening_utc),
+        article("b", published=late_utc),
+        article("c", published=late_utc + timedelta(hours=5)),
+        article("d", published=datetime(2026, 11, 12, 8, tzinfo=UTC)),
+        article("e", published=None),
+    ])
+    store.refresh()
+    result = search(store)
+    assert [(day.day, day.count) for day in result.histogram] == [
+        (date(2026, 11, 12), 1), (date(2026, 11, 19), 1), (date(2026, 11, 20), 2)
+    ]
+    assert search(store, histogram=False).histogram == []
 
 
 def test_pages_do_not_overlap(filled):

@@ -66,6 +66,7 @@ def test_constructs(text, tree):
         ("tone:good", 6, "use one of positive"),
         ("maji && kaole", 6, "no letters or digits"),
         ('"maji mradi"~99', 1, "at most 50 apart"),
+        ('"maji mradi kaole"~5', 1, "nearness is between two words"),
         ("(" * 20 + "maji" + ")" * 20, 17, "levels of brackets"),
     ],
 )
