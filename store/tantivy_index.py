@@ -23,15 +23,16 @@ from store.models import EAT, MAX_STORY_OTHERS, Article, DayCount, FacetBucket, 
 from store.tantivy_query import FOLDED_SUFFIX, KEYWORD_FIELDS, compile_search, with_stories
 from store.tokens import indexed_text
 
-SCHEMA_VERSION = 1  # raise it when the fields change: the index is then rebuilt from SQLite
+SCHEMA_VERSION = 2  # raise it when the fields change: the index is then rebuilt from SQLite
 FACET_SIZE = 50
 FACET_SEGMENT_SIZE = 500  # each segment's candidates for the 50 buckets: counts stay exact in practice
 STORY_PRECISION = 3000
 WRITER_HEAP = 64_000_000
 _UNDATED = -(2**53)  # undated articles sort after every dated one, newest fetched first
-# Keyword fields, kept as written (facets, filters) and as `_folded` copies (the query language's field:value).
+# Keyword fields as written (facets, filters); the query language's field:value also reads `_folded` copies.
 _KEYWORDS = ("source_id", "outlet", "language", "topics", "sentiment", "places", "people", "organisations",
-             "authors", "about_council", "cluster_id", "story")
+             "authors", "about_council", "cluster_id")
+_FOLDED = frozenset(KEYWORD_FIELDS.values())
 _WINDOW_GROWTH = 3
 
 
@@ -71,13 +72,14 @@ def story_key(story_id: str) -> int:
 
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    builder.add_integer_field("row", stored=True, indexed=True, fast=True)
+    builder.add_integer_field("row", fast=True)
     builder.add_text_field("doc_id", tokenizer_name="raw")
     for name in ("title", "text"):
         builder.add_text_field(name, tokenizer_name="words", index_option="position")
     for name in _KEYWORDS:
         builder.add_text_field(name, tokenizer_name="raw", fast=True)
-        builder.add_text_field(name + FOLDED_SUFFIX, tokenizer_name="folded")
+        if name in _FOLDED:
+            builder.add_text_field(name + FOLDED_SUFFIX, tokenizer_name="folded")
     builder.add_integer_field("story_key", indexed=True, fast=True)
     builder.add_integer_field("newest", fast=True)
     builder.add_date_field("published", indexed=True, fast=True)
@@ -174,7 +176,7 @@ class SearchIndex:
             "places": list(article.entities.places), "people": list(article.entities.people),
             "organisations": list(article.entities.organisations), "authors": list(article.authors),
             "about_council": ["true" if article.about_council else "false"],
-            "cluster_id": [article.cluster_id] if article.cluster_id else [], "story": [article.story_id],
+            "cluster_id": [article.cluster_id] if article.cluster_id else [],
         }
         document = tantivy.Document(
             row=row, doc_id=article.doc_id, title=indexed_text(article.title), text=indexed_text(article.text),
@@ -183,7 +185,8 @@ class SearchIndex:
         for name, values in keywords.items():
             for value in values:
                 document.add_text(name, value)
-                document.add_text(name + FOLDED_SUFFIX, value)
+                if name in _FOLDED:
+                    document.add_text(name + FOLDED_SUFFIX, value)
         if article.published is not None:
             document.add_date("published", article.published)
         return document
