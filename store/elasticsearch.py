@@ -1,12 +1,15 @@
 """The scale-out store: articles, fetch records and source runs in Elasticsearch 9, each behind an alias.
 
-Each alias fronts a versioned index made from an explicit template with a strict mapping (core features only).
+Each alias fronts a versioned index from a strict template (core features only); a new version moves the old one in.
 """
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError, TransportError
@@ -14,9 +17,13 @@ from elasticsearch.helpers import streaming_bulk
 
 from store import es_operations
 from store.base import ArticleStore, StoreError
-from store.highlight import MARK_END, MARK_START, render_snippet
+from store.es_query import WORD_FIELDS, WORDS_ANALYZER, compile_query
+from store.highlight import highlights
 from store.models import (
+    EAT,
+    MAX_STORY_OTHERS,
     Article,
+    DayCount,
     FacetBucket,
     FetchRecord,
     SearchFilters,
@@ -26,25 +33,32 @@ from store.models import (
     SourceHealth,
     SourceRun,
 )
-from store.es_query import compile_query
 from store.query import QueryNode
+from store.tokens import indexed_text
 
 if TYPE_CHECKING:
     from habari.settings import Settings
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # raise it when a mapping changes: opening the store then moves every document to the new index
 BULK_CHUNK = 500
 MGET_CHUNK = 500
 FACET_SIZE = 50
-_FULL_TEXT = {"type": "text", "analyzer": "standard", "index_options": "offsets"}
+STORY_PRECISION = 3000
+MOVE_KEEP_ALIVE = "5m"  # how long the old index's point in time lasts between two pages of a move
+_KEPT_TEXT = {"type": "text", "index": False}  # searched through its words field instead
+_WORDS = {"type": "text", "analyzer": WORDS_ANALYZER, "index_options": "positions"}
 _KEYWORD = {"type": "keyword"}
 MAPPING = {
     "dynamic": "strict",
+    "_source": {"excludes": list(WORD_FIELDS.values())},  # derived from title and text, and rebuilt with them
     "properties": {
         "doc_id": {"type": "keyword"},
         "url": {"type": "keyword"},
-        "title": _FULL_TEXT,
-        "text": _FULL_TEXT,
+        "title": _KEPT_TEXT,
+        "text": _KEPT_TEXT,
+        WORD_FIELDS["title"]: _WORDS,
+        WORD_FIELDS["text"]: _WORDS,
+        "story": _KEYWORD,
         "summary": {"type": "text", "analyzer": "standard"},
         "source_id": {"type": "keyword"},
         "outlet": {"type": "keyword"},
@@ -85,14 +99,20 @@ _NEWEST_FIRST = [
     {"doc_id": {"order": "asc"}},
 ]
 _BEST_FIRST = ["_score", {"doc_id": {"order": "asc"}}]
-_HIGHLIGHT = {
-    "pre_tags": [MARK_START],
-    "post_tags": [MARK_END],
-    "fields": {
-        "title": {"number_of_fragments": 0},
-        "text": {"fragment_size": 200, "number_of_fragments": 3},
-    },
-}
+_OTHERS = "others"  # the inner hits of a collapsed story: its first articles in the page's order
+_STORIES = "stories"  # aggregation names beside the facets', which are article fields
+_DAYS = "days"
+
+
+@dataclass(frozen=True)
+class _Alias:
+    """One alias of the store: the mapping of its versioned indices, what it holds, and how a document of an
+    older version's index becomes one of this version's."""
+
+    name: str
+    mapping: dict
+    description: str
+    rebuild: Callable[[dict], dict]
 
 
 class ElasticsearchStore(ArticleStore):
@@ -125,7 +145,7 @@ class ElasticsearchStore(ArticleStore):
         return cls(client, settings.es_index)
 
     def upsert(self, articles: Iterable[Article]) -> int:
-        actions = ({"_op_type": "index", "_id": a.doc_id, "_source": a.to_record()} for a in articles)
+        actions = ({"_op_type": "index", "_id": a.doc_id, "_source": article_document(a)} for a in articles)
         return self._bulk(self.index, actions, "articles")
 
     def get(self, doc_id: str) -> Article | None:
@@ -140,37 +160,35 @@ class ElasticsearchStore(ArticleStore):
         return Article.from_record(response["_source"])
 
     def search(self, request: SearchRequest) -> SearchResult:
+        """One search: the page (one hit per story when collapsed, `from` and `size` then counting stories),
+        the total of matching articles, and the facets, story count and histogram as aggregations."""
+        sort = _NEWEST_FIRST if request.by_newest else _BEST_FIRST
         options: dict = {}
-        if request.query is not None:
-            options["highlight"] = _HIGHLIGHT
-        if request.facets:
-            options["aggs"] = {
-                name: {"terms": {"field": _FIELD_PATHS.get(name, name), "size": FACET_SIZE}} for name in request.facets
-            }
+        if request.collapse:  # each story's first article in the sort leads it, its inner hits the same order
+            inner = {"name": _OTHERS, "size": MAX_STORY_OTHERS + 1, "sort": sort}
+            options["collapse"] = {"field": "story", "inner_hits": inner}
+        aggregations = _aggregations(request)
+        if aggregations:
+            options["aggs"] = aggregations
         with self._errors("search"):
             self._ensure_index()
             response = self.client.search(
                 index=self.index,
                 query=_full_query(request.query, request.filters),
-                sort=_BEST_FIRST if request.query is not None else _NEWEST_FIRST,
+                sort=sort,
                 from_=request.offset,
                 size=request.limit,
                 track_total_hits=True,
-                track_scores=True,
                 **options,
             )
-        hits = [
-            SearchHit(Article.from_record(hit["_source"]), float(hit.get("_score") or 0.0), _highlights(hit))
-            for hit in response["hits"]["hits"]
-        ]
-        facets = {  # a boolean's key is 1 or 0, its key_as_string "true" or "false"
-            name: [
-                FacetBucket(bucket.get("key_as_string", bucket["key"]), bucket["doc_count"])
-                for bucket in aggregation["buckets"]
-            ]
-            for name, aggregation in response.get("aggregations", {}).items()
-        }
-        return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=facets)
+        found = response.get("aggregations", {})
+        return SearchResult(
+            total=response["hits"]["total"]["value"],
+            hits=[_hit(hit, request.query) for hit in response["hits"]["hits"]],
+            facets={name: _buckets(found[name]) for name in request.facets},
+            stories=found[_STORIES]["value"] if request.collapse else 0,
+            histogram=_days(found[_DAYS]) if request.histogram else [],
+        )
 
     def count(self, filters: SearchFilters = SearchFilters()) -> int:
         with self._errors("count"):
@@ -233,7 +251,7 @@ class ElasticsearchStore(ArticleStore):
 
     def drop(self) -> None:
         """Delete the versioned indices, their aliases with them, and the templates (for test cleanup)."""
-        aliases = [alias for alias, _, _ in self._indices()]
+        aliases = [alias.name for alias in self._aliases()]
         with self._errors("drop"):
             indices = self.client.indices
             patterns = ",".join(f"{alias}-v*" for alias in aliases)
@@ -245,67 +263,131 @@ class ElasticsearchStore(ArticleStore):
                     indices.delete_index_template(name=alias)
         self._ready = False
 
-    def _indices(self) -> list[tuple[str, dict, str]]:
-        """Each alias of this store with its mapping and what it holds."""
+    def _aliases(self) -> list[_Alias]:
+        """Each alias of this store: its mapping, what it holds, and how its documents are rebuilt."""
         return [
-            (self.index, MAPPING, "Habari articles"),
-            (self.fetches_index, es_operations.FETCHES_MAPPING, "Habari fetch records, one per canonical URL"),
-            (self.runs_index, es_operations.RUNS_MAPPING, "Habari source runs, one per poll"),
+            _Alias(self.index, MAPPING, "Habari articles", _rebuilt_article),
+            _Alias(self.fetches_index, es_operations.FETCHES_MAPPING, "Habari fetch records, one per canonical URL",
+                   _unchanged),
+            _Alias(self.runs_index, es_operations.RUNS_MAPPING, "Habari source runs, one per poll", _unchanged),
         ]
 
     def _ensure_index(self) -> None:
-        """Put each template and create each versioned index with its alias, once per store."""
+        """Put each template and make each alias front this version's index, once per store: created when
+        the alias is new, moved into from an older version's index (see _move)."""
         with self._setup_lock:
             if self._ready:
                 return
-            for alias, mapping, description in self._indices():
-                versioned = f"{alias}-v{INDEX_VERSION}"
+            for alias in self._aliases():
+                versioned = f"{alias.name}-v{INDEX_VERSION}"
                 self.client.indices.put_index_template(
-                    name=alias,
-                    index_patterns=[f"{alias}-v*"],
+                    name=alias.name,
+                    index_patterns=[f"{alias.name}-v*"],
                     priority=500,
-                    template={"settings": INDEX_SETTINGS, "mappings": mapping},
-                    meta={"description": description, "version": INDEX_VERSION},
+                    template={"settings": INDEX_SETTINGS, "mappings": alias.mapping},
+                    meta={"description": alias.description, "version": INDEX_VERSION},
                 )
-                if not self.client.indices.exists_alias(name=alias):
-                    if self._create_index(versioned, alias):
-                        continue
-                    self.client.indices.put_alias(index=versioned, name=alias)
-                self.client.indices.put_mapping(index=alias, **mapping)  # adds the fields new since it was made
+                behind = self._index_behind(alias.name)
+                if behind is None and self._create_index(versioned, alias.name):
+                    continue
+                if behind is None:
+                    self.client.indices.put_alias(index=versioned, name=alias.name)
+                elif _is_older(behind, alias.name):
+                    self._move(alias, behind, versioned)
+                self.client.indices.put_mapping(index=alias.name, body=alias.mapping)  # fields new since it was made
             self._ready = True
 
-    def _create_index(self, versioned: str, alias: str) -> bool:
-        """Create the versioned index behind its alias; False when it exists already: made by an older Habari,
-        or a moment ago by another process opening the store (crawl processes open it together)."""
+    def _index_behind(self, alias: str) -> str | None:
+        """The index the alias fronts, or None when there is no such alias."""
         try:
-            self.client.indices.create(index=versioned, aliases={alias: {}})
+            found = self.client.indices.get_alias(name=alias)
+        except NotFoundError:
+            return None
+        if len(found) > 1:
+            raise StoreError(f"Elasticsearch at {self.url}: alias {alias} fronts {', '.join(sorted(found))}; one only")
+        return next(iter(found))
+
+    def _create_index(self, versioned: str, alias: str | None = None) -> bool:
+        """Create the versioned index, behind its alias if given; False when it exists already: made by an
+        older Habari, or a moment ago by another process opening the store (crawl processes open it together)."""
+        try:
+            self.client.indices.create(index=versioned, aliases={alias: {}} if alias else None)
         except BadRequestError as error:
             if error.message == "resource_already_exists_exception":
                 return False
             raise
         return True
 
+    def _move(self, alias: _Alias, old: str, new: str) -> None:
+        """Copy an older version's index into this version's, each document rebuilt, then in one step point the
+        alias at the new index and delete the old. The old index refuses writes from the start (they fail,
+        none is lost) and a copy never replaces a document already there, so stores opened together may all
+        move it, and a move cut short is finished by the next store opened."""
+        try:
+            self.client.indices.add_block(index=old, block="write")  # waits for the writes in flight
+            self.client.indices.refresh(index=old)  # so the point in time sees every one
+            self._create_index(new)
+            copies = (
+                {"_op_type": "create", "_id": hit["_id"], "_source": alias.rebuild(hit["_source"])}
+                for hit in self._every_document(old)
+            )
+            self._write(new, copies, f"documents moved from {old}")
+            self.client.indices.refresh(index=new)
+            self.client.indices.update_aliases(
+                actions=[{"add": {"index": new, "alias": alias.name}}, {"remove_index": {"index": old}}]
+            )
+        except ApiError:  # the old index gone (404, or 503 from its point in time) is another store's finished move
+            if self._index_behind(alias.name) != new:
+                raise
+
+    def _every_document(self, index: str) -> Iterator[dict]:
+        """Every hit of an index, in pages of BULK_CHUNK at one point in time."""
+        pit = self.client.open_point_in_time(index=index, keep_alive=MOVE_KEEP_ALIVE)["id"]
+        after = None
+        try:
+            while True:
+                page = self.client.search(
+                    pit={"id": pit, "keep_alive": MOVE_KEEP_ALIVE},
+                    sort=["_shard_doc"],
+                    search_after=after,
+                    size=BULK_CHUNK,
+                    track_total_hits=False,
+                )
+                pit, hits = page["pit_id"], page["hits"]["hits"]
+                if not hits:
+                    return
+                yield from hits
+                after = hits[-1]["sort"]
+        finally:
+            self.client.close_point_in_time(id=pit)
+
     def _bulk(self, index: str, actions: Iterable[dict], what: str) -> int:
-        """Write bulk actions to one index; any rejected document is a StoreError naming the first."""
-        written, failures, first = 0, 0, ""
         with self._errors(f"bulk write of {what}", index):
             self._ensure_index()
-            results = streaming_bulk(
-                self.client,
-                actions,
-                index=index,
-                chunk_size=BULK_CHUNK,
-                max_retries=3,
-                raise_on_error=False,
-            )
-            for ok, item in results:
-                if ok:
-                    written += 1
-                    continue
-                failures += 1
-                if not first:
-                    outcome = item.get("index", item)
-                    first = f"{outcome.get('_id')}: {_reason(outcome.get('error'))}"
+            return self._write(index, actions, what)
+
+    def _write(self, index: str, actions: Iterable[dict], what: str) -> int:
+        """Write bulk actions to one index; any rejected document is a StoreError naming the first. A `create`
+        whose document is there already is no failure: moves copy with it (see _move)."""
+        written, failures, first = 0, 0, ""
+        results = streaming_bulk(
+            self.client,
+            actions,
+            index=index,
+            chunk_size=BULK_CHUNK,
+            max_retries=3,
+            raise_on_error=False,
+        )
+        for ok, item in results:
+            if ok:
+                written += 1
+                continue
+            [(operation, outcome)] = item.items()
+            if operation == "create" and outcome.get("status") == 409:
+                continue
+            failures += 1
+            if not first:
+                first = f"{outcome.get('_id')}: {_reason(outcome.get('error'))}"
         if failures:
             raise StoreError(
                 f"Elasticsearch at {self.url} (index {index}) rejected {failures} of"
@@ -347,9 +429,67 @@ def _filters(filters: SearchFilters) -> list[dict]:
     return clauses
 
 
-def _highlights(hit: dict) -> dict[str, list[str]]:
-    marked = hit.get("highlight", {})
-    return {field: [render_snippet(fragment) for fragment in fragments] for field, fragments in marked.items()}
+def article_document(article: Article) -> dict:
+    """The article's record, with what search reads besides: its story and the words of its title and text."""
+    return {
+        **article.to_record(),
+        "story": article.story_id,
+        WORD_FIELDS["title"]: indexed_text(article.title),
+        WORD_FIELDS["text"]: indexed_text(article.text),
+    }
+
+
+def _rebuilt_article(source: dict) -> dict:
+    return article_document(Article.from_record(source))
+
+
+def _unchanged(source: dict) -> dict:
+    return source
+
+
+def _is_older(index: str, alias: str) -> bool:
+    """Whether the index is an older version's of this alias (not a newer one's, nor one named otherwise)."""
+    version = re.fullmatch(rf"{re.escape(alias)}-v(\d+)", index)
+    return version is not None and int(version.group(1)) < INDEX_VERSION
+
+
+def _aggregations(request: SearchRequest) -> dict:
+    found: dict = {
+        name: {"terms": {"field": _FIELD_PATHS.get(name, name), "size": FACET_SIZE}} for name in request.facets
+    }
+    if request.collapse:
+        found[_STORIES] = {"cardinality": {"field": "story", "precision_threshold": STORY_PRECISION}}
+    if request.histogram:  # days of East Africa Time: buckets from 21:00 UTC
+        found[_DAYS] = {
+            "date_histogram": {"field": "published", "fixed_interval": "1d", "offset": "-3h", "min_doc_count": 1}
+        }
+    return found
+
+
+def _hit(hit: dict, query: QueryNode | None) -> SearchHit:
+    """A hit with its highlights and, when collapsed, its story's size and other articles."""
+    article = Article.from_record(hit["_source"])
+    marked = highlights(query, article.title, article.text)
+    score = float(hit.get("_score") or 0.0)
+    if "inner_hits" not in hit:
+        return SearchHit(article, score, marked)
+    story = hit["inner_hits"][_OTHERS]["hits"]
+    others = [Article.from_record(other["_source"]) for other in story["hits"] if other["_id"] != hit["_id"]]
+    return SearchHit(article, score, marked, story["total"]["value"], tuple(others[:MAX_STORY_OTHERS]))
+
+
+def _buckets(aggregation: dict) -> list[FacetBucket]:
+    """A terms aggregation's buckets; a boolean's key is 1 or 0, its key_as_string "true" or "false"."""
+    buckets = aggregation["buckets"]
+    return [FacetBucket(bucket.get("key_as_string", bucket["key"]), bucket["doc_count"]) for bucket in buckets]
+
+
+def _days(aggregation: dict) -> list[DayCount]:
+    """Keys are the buckets' starts, midnight EAT, in milliseconds since the epoch."""
+    return [
+        DayCount(datetime.fromtimestamp(bucket["key"] / 1000, EAT).date(), bucket["doc_count"])
+        for bucket in aggregation["buckets"]
+    ]
 
 
 def _is_missing_document(error: NotFoundError) -> bool:

@@ -1,7 +1,6 @@
 """The query tree compiled to Elasticsearch query DSL, with the same meaning as the embedded store's.
 
-Words arrive folded by the stores' one tokenizer and go in as exact terms on the word fields; values are
-case-insensitive terms. User text never becomes query-string syntax.
+Words arrive folded by the stores' one tokenizer and go in as terms of the word fields; values, case-insensitive terms.
 """
 from __future__ import annotations
 
