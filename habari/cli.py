@@ -23,6 +23,7 @@ from rich.text import Text
 
 from habari.config import ConfigError
 from habari.settings import Settings
+from store.models import SORT_ORDERS, SearchHit, SearchResult
 
 if TYPE_CHECKING:
     from crawlers.progress import CrawlProgress
@@ -77,7 +78,12 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("query", help='words and "quoted phrases"; all must match')
     search.add_argument("--source", action="append", metavar="ID", default=[], help="only this source (repeatable)")
     search.add_argument("--language", action="append", choices=["sw", "en", "other"], default=[])
-    search.add_argument("--limit", type=int, default=10, help="how many results (default 10)")
+    search.add_argument("--sort", choices=SORT_ORDERS, default="relevance",
+                        help="relevance (the default; newest first without a query) or newest")
+    search.add_argument("--no-collapse", dest="collapse", action="store_false",
+                        help="list every matching article, not one per story")
+    search.add_argument("--limit", type=int, default=10, help="how many results: stories, or articles with"
+                        " --no-collapse (default 10)")
     search.set_defaults(handler=_search)
 
     extract = commands.add_parser("extract", help="extract articles from HTML files: one JSON line per file")
@@ -188,6 +194,7 @@ def _sources(settings: Settings, arguments: argparse.Namespace) -> int:
 
 
 def _search(settings: Settings, arguments: argparse.Namespace) -> int:
+    from search_api.formatting import others_phrase
     from store import SearchFilters, SearchRequest, StoreError, open_store
     from store.query import QuerySyntaxError, parse_query
 
@@ -196,6 +203,9 @@ def _search(settings: Settings, arguments: argparse.Namespace) -> int:
             query=parse_query(arguments.query),
             filters=SearchFilters(source_ids=tuple(arguments.source), languages=tuple(arguments.language)),
             facets=(),
+            sort=arguments.sort,
+            collapse=arguments.collapse,
+            histogram=False,
             limit=arguments.limit,
         )
     except (QuerySyntaxError, ValueError) as error:
@@ -208,7 +218,7 @@ def _search(settings: Settings, arguments: argparse.Namespace) -> int:
         print(f"habari: {error}", file=sys.stderr)
         return 1
     console = Console(highlight=False)
-    console.print(f"{result.total} matching article{'' if result.total == 1 else 's'}", markup=False)
+    console.print(_search_total(result, request.collapse), markup=False)
     for hit in result.hits:
         article = hit.article
         date = article.published.date().isoformat() if article.published else "undated"
@@ -216,7 +226,22 @@ def _search(settings: Settings, arguments: argparse.Namespace) -> int:
         console.print(Text(f"  {article.url}"))
         for snippet in hit.highlights.get("text", [])[:1]:
             console.print(_terminal_snippet(snippet))
+        if hit.others:
+            outlets = ", ".join(_other_outlets(hit))
+            console.print(Text(f"  {others_phrase(hit)[1]}").append(f": {outlets}" if outlets else "", style="dim"))
     return 0
+
+
+def _search_total(result: SearchResult, collapsed: bool) -> str:
+    articles = f"{result.total} matching article{'' if result.total == 1 else 's'}"
+    if not collapsed:
+        return articles
+    return f"{articles} in {result.stories} stor{'y' if result.stories == 1 else 'ies'}"
+
+
+def _other_outlets(hit: SearchHit) -> list[str]:
+    """The outlets of a folded story's listed other articles besides the hit's own, each once, in order."""
+    return [outlet for outlet in dict.fromkeys(other.outlet for other in hit.others) if outlet != hit.article.outlet]
 
 
 def _extract(settings: Settings, arguments: argparse.Namespace) -> int:

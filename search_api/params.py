@@ -1,4 +1,4 @@
-"""Search query parameters (q, the filters, from, to, offset, limit) into a SearchRequest.
+"""Search query parameters (q, the filters, from, to, sort, collapse, offset, limit) into a SearchRequest.
 
 One function serves both the JSON API and the web page, so both accept and refuse the same input.
 """
@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from fastapi import Query, Request
 
 from store import SearchFilters, SearchRequest
-from store.models import Sentiment
+from store.models import Sentiment, SortOrder
 from store.query import QuerySyntaxError, parse_query
 
 DEFAULT_LIMIT = 20
@@ -21,7 +21,7 @@ MAX_LIMIT = 100
 MAX_WINDOW = 10_000  # deepest result reachable by paging (Elasticsearch's default result window)
 SEARCH_PARAMETERS = frozenset(
     {"q", "source", "language", "topic", "sentiment", "place", "person", "outlet", "organisation", "about", "story",
-     "from", "to", "offset", "limit"}
+     "from", "to", "sort", "collapse", "offset", "limit"}
 )
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -56,6 +56,8 @@ class SearchParams:
     story: str = ""
     date_from: str = ""
     date_to: str = ""
+    sort: SortOrder = "relevance"
+    collapse: bool = True  # one hit per story; False lists every article
     offset: int = 0
     limit: int = DEFAULT_LIMIT
 
@@ -77,8 +79,14 @@ def search_params(
     story: Annotated[str, Query(description="A story cluster id: the articles of one story.")] = "",
     date_from: Annotated[str, Query(alias="from", description="First day, YYYY-MM-DD, in EAT.")] = "",
     date_to: Annotated[str, Query(alias="to", description="Last day, YYYY-MM-DD, in EAT.")] = "",
-    offset: Annotated[int, Query(ge=0, le=MAX_WINDOW)] = 0,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    sort: Annotated[SortOrder, Query(description="relevance (best match first; newest first without a query) or "
+                                     "newest.")] = "relevance",
+    collapse: Annotated[Literal["true", "false"], Query(
+        description="true: one hit per story, its other matching articles folded into it; false: every article.")
+    ] = "true",
+    offset: Annotated[int, Query(ge=0, le=MAX_WINDOW, description="Hits to skip (stories when collapsed).")] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT,
+                                description="Hits per page (stories when collapsed).")] = DEFAULT_LIMIT,
 ) -> SearchParams:
     """FastAPI dependency: the raw parameters; a form's empty 'any' choices are dropped, and a parameter
     the search does not know is refused by name (a typo would otherwise be ignored in silence)."""
@@ -100,6 +108,8 @@ def search_params(
         story=story.strip(),
         date_from=date_from.strip(),
         date_to=date_to.strip(),
+        sort=sort,
+        collapse=collapse == "true",
         offset=offset,
         limit=limit,
     )
@@ -130,7 +140,10 @@ def build_request(params: SearchParams, zone: ZoneInfo) -> SearchRequest:
         published_from=_day_start(first, zone) if first else None,
         published_before=_day_start(last + timedelta(days=1), zone) if last else None,
     )
-    return SearchRequest(query=query, filters=filters, offset=params.offset, limit=params.limit)
+    # One story's articles are listed each, never folded back into one hit.
+    collapse = params.collapse and not params.story
+    return SearchRequest(query=query, filters=filters, sort=params.sort, collapse=collapse, offset=params.offset,
+                         limit=params.limit)
 
 
 def _present(values: list[str] | None) -> tuple[str, ...]:

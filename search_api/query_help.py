@@ -26,6 +26,7 @@ def examples(config: HabariConfig) -> list[Example]:
     places = [*watch.villages, *watch.wards] or [watch.place or watch.council]
     place, other_place = places[0], places[1 % len(places)]
     bare = watch.place or place
+    near = next((name for name in places if len(name.split()) == 1), "maji")  # nearness is between two words
     official = watch.officials[0].name if watch.officials else name
     topic = config.topics[0].id if config.topics else "maji"
     namesake = watch.namesakes[0] if watch.namesakes else name
@@ -40,7 +41,8 @@ def examples(config: HabariConfig) -> list[Example]:
         Example(f"{bare} NOT {other_place}", "bila neno hili", "without this word"),
         Example(f"({place} OR {other_place}) AND maji", "mabano hupanga maswali", "brackets group"),
         Example(f"{stem}*", f"maneno yanayoanza na \u201c{stem}\u201d", f"words starting with \u201c{stem}\u201d"),
-        Example(f'"mradi {place}"~5', "maneno yasiyozidi 5 kati yao", "at most 5 words apart"),
+        Example(f'"mradi {near}"~5', "maneno mawili karibu: hadi 5 kati yao kwa mpangilio huu, hadi 3 kinyume chake",
+                "two words near each other: up to 5 between in this order, up to 3 the other way round"),
         Example(f"title:{first_word}", "kwenye kichwa cha habari tu", "in the headline only"),
         Example(f'person:"{official}"', "habari zinazomtaja mtu huyu", "stories naming this person"),
         Example(f"place:{place}", "habari zinazotaja mahali hapa", "stories naming this place"),

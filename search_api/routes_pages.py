@@ -1,11 +1,13 @@
-"""The web page: a search form with results, facets and paging at /, and one article at /articles/{id}.
+"""The web page: a search form with results folded by story, facets, a per-day histogram and paging at /,
+and one article at /articles/{id}.
 
-Server-rendered from Jinja2 templates; feed text reaches the page only through autoescaping.
+Server-rendered from Jinja2 templates, with no script; feed text reaches the page only through autoescaping.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import Annotated
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -17,23 +19,40 @@ from starlette.responses import Response
 from habari.settings import Settings
 from search_api.deps import SettingsDep, StoreDep, ZoneDep
 from search_api.errors import error_response
-from search_api.formatting import local_time, safe_link, snapshot_path
+from search_api.formatting import local_time, others_phrase, safe_link, snapshot_path, utc
 from search_api.params import DEFAULT_LIMIT, QUERY_HELP, ParameterError, SearchParams, build_request, search_params
 from search_api.query_help import examples
 from search_api.schemas import ErrorResponse
 from search_api.templating import ABOUT_NAMES, LANGUAGE_NAMES, SENTIMENT_NAMES, render
-from store import SearchFilters, SearchHit, SearchRequest, SearchResult
+from store import Article, SearchFilters, SearchHit, SearchRequest, SearchResult
+from store.models import DayCount
 from store.query import MAX_QUERY_LENGTH, MAX_TERMS, MIN_PREFIX
 
 router = APIRouter(include_in_schema=False)
 EXCERPT_LENGTH = 280
+MAX_BARS = 366  # a longer span of days is drawn with several days to a bar
+MIN_SLOTS = 30  # fewer bars are drawn at the width of this many, centred
+BAR_HEIGHT = 100  # the histogram's height in SVG units; a bar of the busiest day is this tall
 _PARAGRAPH_BREAK = re.compile(r"\n\s*")
 ParamsDep = Annotated[SearchParams, Depends(search_params)]
 
 
 @dataclass(frozen=True)
+class StoryMemberView:
+    """Another matching article of a result's story, as its folded list shows it."""
+
+    doc_id: str
+    title: str
+    outlet: str
+    published_local: str | None
+    published_utc: str | None
+
+
+@dataclass(frozen=True)
 class ResultView:
-    """One result as the page shows it; the *_html fields are the store's already-escaped snippets."""
+    """One result as the page shows it; the *_html fields are the store's already-escaped snippets.
+    `others` are the story's other matches, `others_label` their summary, `story_href` all of them when
+    more match than are listed."""
 
     doc_id: str
     title: str
@@ -42,8 +61,42 @@ class ResultView:
     outlet: str
     language: str
     published_local: str | None
+    published_utc: str | None
     snippet_html: str | None
     excerpt: str
+    others: list[StoryMemberView]
+    others_label: str | None
+    story_size: int
+    story_href: str | None
+
+
+@dataclass(frozen=True)
+class HistogramBar:
+    """The matches published from `first` to `last` (EAT days, one unless the span is long), placed at slot `x`."""
+
+    first: date
+    last: date
+    count: int
+    x: int
+    height: float
+    href: str
+
+    @property
+    def label(self) -> str:
+        days = self.first.isoformat() if self.first == self.last else f"{self.first.isoformat()} – {self.last.isoformat()}"
+        return f"{days}: {self.count}"
+
+
+@dataclass(frozen=True)
+class Histogram:
+    """The bars of the matched days, centred among `slots` when fewer; the axis spans every slot's day."""
+
+    bars: list[HistogramBar]
+    slots: int
+    busiest: int
+    days_per_bar: int
+    axis_first: date
+    axis_last: date
 
 
 @dataclass(frozen=True)
@@ -81,8 +134,11 @@ def search_page(
     result = store.search(search)
     view = {
         "total": result.total,
-        "hits": [_result_view(hit, zone) for hit in result.hits],
+        "stories": result.stories,
+        "collapsed": search.collapse,
+        "hits": [_result_view(hit, params, zone) for hit in result.hits],
         "facets": _facet_groups(result, params, settings),
+        "histogram": _histogram(result.histogram, params),
         "pager": _pager(result, search, params),
         "indexed": result.total > 0 or store.count() > 0,
     }
@@ -110,7 +166,7 @@ def article_page(doc_id: str, request: Request, store: StoreDep, settings: Setti
     labels = _topic_labels(settings)
     context = {
         "topics": [labels.get(topic, topic) for topic in article.topics],
-        "story": _href(SearchParams(story=article.cluster_id)) if story_size > 1 else None,
+        "story": _href(SearchParams(story=article.cluster_id, collapse=False)) if story_size > 1 else None,
         "story_size": story_size,
         "article": article,
         "link": safe_link(article.url),
@@ -122,11 +178,12 @@ def article_page(doc_id: str, request: Request, store: StoreDep, settings: Setti
     return render(request, "article.html", context)
 
 
-def _result_view(hit: SearchHit, zone: ZoneInfo) -> ResultView:
+def _result_view(hit: SearchHit, params: SearchParams, zone: ZoneInfo) -> ResultView:
     article = hit.article
     excerpt = article.summary or article.text
     if len(excerpt) > EXCERPT_LENGTH:
         excerpt = excerpt[:EXCERPT_LENGTH].rsplit(" ", 1)[0] + " …"
+    listed_all = hit.story_size <= len(hit.others) + 1
     return ResultView(
         doc_id=article.doc_id,
         title=article.title,
@@ -135,8 +192,61 @@ def _result_view(hit: SearchHit, zone: ZoneInfo) -> ResultView:
         outlet=article.outlet,
         language=article.language,
         published_local=local_time(article.published, zone),
+        published_utc=_utc_text(article),
         snippet_html=" … ".join(hit.highlights.get("text", [])) or None,
         excerpt=excerpt,
+        others=[_member_view(other, zone) for other in hit.others],
+        others_label=" · ".join(others_phrase(hit)) if hit.others else None,
+        story_size=hit.story_size,
+        story_href=None if listed_all else _href(params, story=article.story_id, collapse=False, offset=0),
+    )
+
+
+def _member_view(article: Article, zone: ZoneInfo) -> StoryMemberView:
+    return StoryMemberView(
+        doc_id=article.doc_id,
+        title=article.title,
+        outlet=article.outlet,
+        published_local=local_time(article.published, zone),
+        published_utc=_utc_text(article),
+    )
+
+
+def _utc_text(article: Article) -> str | None:
+    """The publication time for a <time datetime> attribute: ISO 8601 in UTC."""
+    published = utc(article.published)
+    return published.isoformat().replace("+00:00", "Z") if published else None
+
+
+def _histogram(days: list[DayCount], params: SearchParams) -> Histogram | None:
+    """The matches per day from the first dated one to the last, days without one drawn as zero; a span
+    longer than MAX_BARS days is drawn with as many days to a bar as it takes to fit."""
+    if not days:
+        return None
+    first = days[0].day
+    span = (days[-1].day - first).days + 1
+    days_per_bar = -(-span // MAX_BARS)
+    counts = [0] * -(-span // days_per_bar)
+    for day in days:
+        counts[(day.day - first).days // days_per_bar] += day.count
+    slots = max(len(counts), MIN_SLOTS)
+    start = (slots - len(counts)) // 2  # only when a bar is one day
+    busiest = max(counts)
+    bars = [
+        _bar(first + timedelta(days=index * days_per_bar), days_per_bar, count, start + index, busiest, params)
+        for index, count in enumerate(counts)
+    ]
+    return Histogram(bars=bars, slots=slots, busiest=busiest, days_per_bar=days_per_bar,
+                     axis_first=first - timedelta(days=start), axis_last=bars[-1].last + timedelta(days=slots - start - len(bars)))
+
+
+def _bar(first: date, days: int, count: int, x: float, busiest: int, params: SearchParams) -> HistogramBar:
+    """One bar, at least 2% tall when any article counts; its link narrows the search to its days."""
+    last = first + timedelta(days=days - 1)
+    return HistogramBar(
+        first=first, last=last, count=count, x=x,
+        height=max(count / busiest * BAR_HEIGHT, BAR_HEIGHT / 50) if count else 0,
+        href=_href(params, date_from=first.isoformat(), date_to=last.isoformat(), offset=0),
     )
 
 
@@ -179,13 +289,15 @@ def _facet_links(
 
 
 def _pager(result: SearchResult, search: SearchRequest, params: SearchParams) -> Pager:
+    """Offset and limit count stories when collapsed, articles otherwise."""
     previous_offset = max(search.offset - search.limit, 0)
     next_offset = search.offset + search.limit
+    available = result.stories if search.collapse else result.total
     return Pager(
         first=search.offset + 1,
         last=search.offset + len(result.hits),
         previous=_href(params, offset=previous_offset) if search.offset > 0 else None,
-        next=_href(params, offset=next_offset) if next_offset < result.total else None,
+        next=_href(params, offset=next_offset) if next_offset < available else None,
     )
 
 
@@ -202,6 +314,10 @@ def _href(params: SearchParams, **changes: object) -> str:
                 ("about", p.about))
     pairs += [(name, value) for name, values in repeated for value in values]
     pairs += [("story", p.story), ("from", p.date_from), ("to", p.date_to), ("offset", p.offset)]
+    if p.sort != "relevance":
+        pairs.append(("sort", p.sort))
+    if not p.collapse:
+        pairs.append(("collapse", "false"))
     if p.limit != DEFAULT_LIMIT:
         pairs.append(("limit", p.limit))
     query = urlencode([(name, value) for name, value in pairs if value])

@@ -1,11 +1,11 @@
-"""Response models of the JSON API (search results, one article, health, errors).
+"""Response models of the JSON API (search results, their stories and histogram, one article, health, errors).
 
 Built from the store's dataclasses; times go out as ISO 8601 UTC plus a display string in EAT.
 """
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from habari.config import Source
 from search_api.formatting import local_time, snapshot_path, utc
 from store import Article, SearchHit, SearchRequest, SearchResult
-from store.models import ArchiveRef, Sentiment
+from store.models import MAX_STORY_OTHERS, ArchiveRef, DayCount, Sentiment, SortOrder
 
 
 class ErrorResponse(BaseModel):
@@ -31,6 +31,21 @@ class Highlights(BaseModel):
     text: list[str] = []
 
 
+class StoryMemberOut(BaseModel):
+    """Another matching article of a hit's story, in summary."""
+
+    doc_id: str
+    title: str
+    outlet: str
+    url: str
+    published: datetime | None = Field(description="Publication time, UTC.")
+
+    @classmethod
+    def from_article(cls, article: Article) -> StoryMemberOut:
+        return cls(doc_id=article.doc_id, title=article.title, outlet=article.outlet, url=article.url,
+                   published=utc(article.published))
+
+
 class SearchHitOut(BaseModel):
     doc_id: str
     url: str
@@ -45,6 +60,9 @@ class SearchHitOut(BaseModel):
     topics: list[str]
     sentiment: Sentiment | None
     highlights: Highlights
+    story_size: int = Field(description="Matching articles in this hit's story, this one included (1 when not collapsed).")
+    others: list[StoryMemberOut] = Field(
+        description=f"Up to {MAX_STORY_OTHERS} other matching articles of the story, in the results' order (empty when not collapsed).")
 
     @classmethod
     def from_hit(cls, hit: SearchHit, zone: ZoneInfo) -> SearchHitOut:
@@ -63,6 +81,8 @@ class SearchHitOut(BaseModel):
             topics=list(article.topics),
             sentiment=article.sentiment,
             highlights=Highlights(title=hit.highlights.get("title", []), text=hit.highlights.get("text", [])),
+            story_size=hit.story_size,
+            others=[StoryMemberOut.from_article(other) for other in hit.others],
         )
 
 
@@ -71,24 +91,41 @@ class FacetBucketOut(BaseModel):
     count: int
 
 
+class DayCountOut(BaseModel):
+    day: date = Field(description="A day in the council's zone (EAT), YYYY-MM-DD.")
+    count: int = Field(description="Matching articles published that day.")
+
+    @classmethod
+    def from_day(cls, day: DayCount) -> DayCountOut:
+        return cls(day=day.day, count=day.count)
+
+
 class SearchResponse(BaseModel):
-    total: int
+    total: int = Field(description="Matching articles.")
+    stories: int = Field(description="Their distinct stories (an estimate above a few thousand; 0 when not collapsed).")
     offset: int
     limit: int
+    sort: SortOrder = Field(description="The hits' order: relevance, or newest (also the order without a query).")
+    collapse: bool = Field(description="One hit per story (offset and limit count stories), or every article.")
     hits: list[SearchHitOut]
     facets: dict[str, list[FacetBucketOut]]
+    histogram: list[DayCountOut] = Field(description="Matching articles per EAT day, the days with at least one, in order.")
 
     @classmethod
     def from_result(cls, result: SearchResult, request: SearchRequest, zone: ZoneInfo) -> SearchResponse:
         return cls(
             total=result.total,
+            stories=result.stories,
             offset=request.offset,
             limit=request.limit,
+            sort="newest" if request.by_newest else "relevance",
+            collapse=request.collapse,
             hits=[SearchHitOut.from_hit(hit, zone) for hit in result.hits],
             facets={
                 name: [FacetBucketOut(value=b.value, count=b.count) for b in buckets]
                 for name, buckets in result.facets.items()
             },
+            histogram=[DayCountOut.from_day(day) for day in result.histogram],
         )
 
 

@@ -22,8 +22,10 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'"})
 
 def fold(text: str) -> str:
     """Lower case without accents, with one kind of apostrophe: 'Ng’OMBE Señor' -> "ng'ombe senor"."""
-    text = text.translate(_APOSTROPHES).lower()
-    return text if text.isascii() else _ACCENTS.sub("", unicodedata.normalize("NFKD", text))
+    if text.isascii():
+        return text.lower()
+    # Case goes after decomposition, which can give capitals (mathematical 𝐀, modifier ᴬ) and apostrophes (ŉ).
+    return _ACCENTS.sub("", unicodedata.normalize("NFKD", text)).lower().translate(_APOSTROPHES)
 
 
 @lru_cache(maxsize=4096)

@@ -1,4 +1,5 @@
-"""The `habari` command as a user meets it: help, configuration errors, and searching from a terminal."""
+"""The `habari` command as a user meets it: help, configuration errors, and searching from a terminal
+(stories folded, or every article; best match or newest first)."""
 from __future__ import annotations
 
 import os
@@ -7,8 +8,8 @@ import subprocess
 import sys
 from datetime import datetime, timezone
 
-from habari.settings import REPO_ROOT
-from store import open_store
+from habari.settings import REPO_ROOT, Settings
+from store import Article, open_store
 from tests.builders import make_article
 
 
@@ -68,7 +69,45 @@ def test_search_prints_matching_articles_with_the_match_marked(make_settings, tm
         )
     result = habari("search", "kaole", HABARI_DATA_DIR=str(settings.data_dir))
     assert result.returncode == 0, result.stderr
-    assert "1 matching article\n" in result.stdout
+    assert "1 matching article in 1 story\n" in result.stdout
     assert "Mradi wa maji Kaole <b>" in result.stdout and "2026-11-01" in result.stdout
     assert "https://mwananchi.example/a1" in result.stdout
     assert "<mark>" not in result.stdout
+
+
+def _road_story(settings: Settings) -> None:
+    """One story in three outlets (a Mwananchi lead and its update among them) and a lone article, on four days."""
+    def road(doc_id: str, outlet: str, day: int, cluster_id: str | None = "road") -> Article:
+        return make_article(doc_id, url=f"https://news.example.tz/{doc_id}", title=f"Barabara ya Msata {doc_id}",
+                            text="Ukarabati wa barabara ya Msata.", outlet=outlet, cluster_id=cluster_id,
+                            published=datetime(2026, 11, day, 9, tzinfo=timezone.utc))
+
+    with open_store(settings) as store:
+        store.upsert([road("r1", "Mwananchi", 1), road("r2", "HabariLeo", 2), road("r3", "Mwananchi", 3),
+                      road("r4", "Daily News", 4), road("lone", "Mwananchi", 5, cluster_id=None)])
+
+
+def test_search_folds_a_story_and_names_its_other_outlets(make_settings):
+    settings = make_settings()
+    _road_story(settings)
+    result = habari("search", "barabara", "--sort", "newest", HABARI_DATA_DIR=str(settings.data_dir))
+    assert result.returncode == 0, result.stderr
+    assert "5 matching articles in 2 stories\n" in result.stdout
+    assert result.stdout.index("Barabara ya Msata lone") < result.stdout.index("Barabara ya Msata r4")
+    assert "and 2 other outlets: Mwananchi, HabariLeo"  # in the story's order in result.stdout
+    assert "Barabara ya Msata r1" not in result.stdout  # folded into the story's newest article
+
+
+def test_search_no_collapse_lists_every_article_newest_first(make_settings):
+    settings = make_settings()
+    _road_story(settings)
+    result = habari("search", "barabara", "--no-collapse", "--sort", "newest", HABARI_DATA_DIR=str(settings.data_dir))
+    assert result.returncode == 0, result.stderr
+    assert "5 matching articles\n" in result.stdout and "other outlet" not in result.stdout
+    days = [f"2026-11-0{day}" for day in (5, 4, 3, 2, 1)]
+    assert [result.stdout.index(day) for day in days] == sorted(result.stdout.index(day) for day in days)
+
+
+def test_search_refuses_an_unknown_order(make_settings):
+    result = habari("search", "barabara", "--sort", "oldest", HABARI_DATA_DIR=str(make_settings().data_dir))
+    assert result.returncode == 2 and "relevance" in result.stderr and "newest" in result.stderr

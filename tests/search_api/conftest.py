@@ -1,6 +1,6 @@
-"""Fixtures for the search API: a few Swahili and English articles indexed in each backend, and a client.
-
-One article is hostile (script in the title, a javascript: URL) to prove the page escapes feed text.
+"""Fixtures for the search API: a few Swahili and English articles indexed in each backend, and a client;
+a story told by four outlets and an undated article beside them. One article is hostile (script in the
+title, a javascript: URL) to prove the page escapes feed text.
 """
 from __future__ import annotations
 
@@ -74,11 +74,55 @@ HOSTILE = article(
 CORPUS = (MAJI, WATER, HOSTILE)
 
 
+def road_article(doc_id: str, outlet: str, source_id: str, day: int, **fields: Any) -> Article:
+    """A member of the Msata road story, published at 09:00 UTC (12:00 EAT) on `day` March 2026."""
+    defaults = dict(
+        url=f"https://{source_id}.example.tz/barabara/{doc_id}",
+        title="Barabara ya Bagamoyo–Msata kukarabatiwa",
+        text="Ukarabati wa barabara ya Bagamoyo hadi Msata utaanza mwezi huu, Halmashauri imesema.",
+        source_id=source_id,
+        outlet=outlet,
+        published=datetime(2026, 3, day, 9, 0, tzinfo=timezone.utc),
+        cluster_id="msata-road",
+        topics=("roads",),
+    )
+    return article(doc_id, **{**defaults, **fields})
+
+
+# One story in four outlets, over three days (the 4th has none of them: a zero day in the histogram).
+ROAD_STORY = (
+    road_article("barabara", "Mwananchi", "mwananchi-rss", 3),
+    road_article("barabara-habarileo", "HabariLeo", "habarileo-sitemap", 3,
+                 title="Ukarabati wa barabara ya Msata waanza"),
+    road_article("barabara-nipashe", "IPP Media (Nipashe, The Guardian)", "ippmedia-rss", 5,
+                 title="Barabara ya Msata kujengwa upya"),
+    road_article("road", "Daily News", "dailynews-rss", 6, language="en", title="Bagamoyo–Msata road repairs begin",
+                 text="Repairs of the Bagamoyo–Msata road (barabara) start this month, the council said."),
+)
+MAPINGA = article(
+    "maji-mapinga",
+    title="Wakazi wa Mapinga walalamikia uhaba wa maji",
+    text="Wakazi wa kata ya Mapinga wamelalamikia uhaba wa maji kwa wiki mbili.",
+    published=datetime(2026, 3, 4, 7, 0, tzinfo=timezone.utc),
+    sentiment="negative",
+)
+UNDATED = article("undated", title="Taarifa ya maji bila tarehe", text="Taarifa kuhusu maji.", published=None)
+STORIES = (*ROAD_STORY, MAPINGA, UNDATED)
+
+
 @pytest.fixture
 def filled(store: ArticleStore) -> ArticleStore:
     store.upsert(CORPUS)
     store.refresh()
     return store
+
+
+@pytest.fixture
+def storied(filled: ArticleStore) -> ArticleStore:
+    """The corpus with the road story, the Mapinga article and an undated one."""
+    filled.upsert(STORIES)
+    filled.refresh()
+    return filled
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The web page in a real headless Chromium: search, highlights, a facet, the article page, no script runs.
+"""The web page in a real headless Chromium: search, boolean queries, highlights, a facet, a folded story,
+the newest-first order, the histogram, the article page; no script runs.
 
 Uses Debian's chromium through Playwright; where CI is set, a missing browser fails instead of skipping.
 """
@@ -17,7 +18,7 @@ import uvicorn
 from habari.settings import StoreBackend
 from search_api import create_app
 from store import open_store
-from tests.search_api.conftest import CORPUS
+from tests.search_api.conftest import CORPUS, ROAD_STORY, STORIES
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -36,7 +37,7 @@ def site_url(make_settings) -> Iterator[str]:
     """The app on a real uvicorn server over a filled SQLite store."""
     settings = make_settings(store=StoreBackend.sqlite)
     store = open_store(settings)
-    store.upsert(CORPUS)
+    store.upsert((*CORPUS, *STORIES))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -71,23 +72,92 @@ def page(site_url):
         browser.close()
 
 
-def test_search_shows_highlighted_results_and_runs_no_feed_script(page):
-    page.fill("#q", "bagamoyo")
+def search(page, query: str) -> None:
+    page.fill("#q", query)
     page.press("#q", "Enter")
-    page.wait_for_selector("ol.hits")
-    assert page.locator("li.hit").count() == 3
+    page.wait_for_selector("p.total")
+
+
+def test_search_shows_highlighted_results_and_runs_no_feed_script(page):
+    search(page, "bagamoyo")
+    assert page.locator("li.hit").count() == 3  # the Kaole water story, the road story, the hostile article
     assert page.locator("li.hit mark").first.inner_text().lower() == "bagamoyo"
     assert page.get_by_text("<script>alert(1)</script> Bagamoyo roads").count() == 1
     assert page.dialogs == []
 
 
 def test_a_facet_narrows_the_results_and_the_article_page_opens(page):
-    page.fill("#q", "bagamoyo")
-    page.press("#q", "Enter")
+    search(page, "bagamoyo")
     page.locator("aside.facets a", has_text="Kiswahili").click()
     page.wait_for_selector("a.active")
+    assert page.locator("li.hit").count() == 2
+    page.locator("aside.facets a", has_text="Maji · Water").click()
+    page.wait_for_selector("aside.facets a.active >> text=Maji · Water")
     assert page.locator("li.hit").count() == 1
     page.locator("li.hit a", has_text="Soma").click()
     page.wait_for_load_state()
     assert "kijiji cha Kaole" in page.inner_text("body")
+    assert page.dialogs == []
+
+
+def test_a_boolean_query_finds_the_right_stories(page):
+    search(page, "(maji OR barabara) AND NOT kaole")
+    assert "of 3 stories (6 articles)" in page.inner_text("p.total")
+    titles = page.locator("li.hit h3").all_inner_texts()
+    assert "Wakazi wa Mapinga walalamikia uhaba wa maji" in titles and "Taarifa ya maji bila tarehe" in titles
+    assert any(title in titles for title in (member.title for member in ROAD_STORY))
+    assert "kaole" not in page.inner_text("ol.hits").lower()
+    search(page, "maji -kaole")
+    assert page.locator("li.hit").count() == 2 and "kaole" not in page.inner_text("ol.hits").lower()
+
+
+def test_a_folded_story_opens_and_closes(page):
+    search(page, "barabara")
+    story = page.locator("li.hit details.story-others")
+    others = story.locator("li a")
+    assert story.locator("summary").inner_text() == "na vyombo 3 vingine · and 3 other outlets"
+    assert not others.first.is_visible()
+    story.locator("summary").click()
+    assert story.get_attribute("open") is not None and others.count() == 3
+    assert all(others.nth(index).is_visible() for index in range(3))
+    assert "IPP Media (Nipashe, The Guardian)" in story.inner_text()
+    story.locator("summary").click()
+    assert story.get_attribute("open") is None and not others.first.is_visible()
+    story.locator("summary").click()
+    others.first.click()
+    page.wait_for_selector("article.story")
+    assert "Msata" in page.inner_text("article.story h1")
+
+
+def test_newest_first_lists_dates_descending_and_keeps_the_choice(page):
+    search(page, "maji OR barabara")
+    page.select_option("select[name=sort]", "newest")
+    page.select_option("select[name=collapse]", "false")
+    page.click("form.search button")
+    page.wait_for_selector("p.total")
+    assert page.locator("select[name=sort]").input_value() == "newest"
+    assert page.locator("select[name=collapse]").input_value() == "false"
+    times = page.locator("li.hit > p.meta time").evaluate_all("found => found.map(time => time.dateTime)")
+    assert page.locator("li.hit").count() == 7 and len(times) == 6  # the undated one comes last, with no time
+    assert times == sorted(times, reverse=True)
+    assert page.locator("li.hit").last.locator("time").count() == 0
+
+
+def test_the_histogram_counts_the_dated_results(page):
+    search(page, "maji OR barabara")
+    page.select_option("select[name=collapse]", "false")
+    page.click("form.search button")
+    page.wait_for_selector("figure.histogram")
+    counts = page.locator("figure.histogram .bar").evaluate_all(
+        "found => found.map(bar => [bar.dataset.day, Number(bar.dataset.count), bar.getAttribute('aria-label')])")
+    dated = page.locator("li.hit > p.meta time").count()
+    assert sum(count for _, count, _ in counts) == dated == 6
+    assert [day for day, _, _ in counts] == ["2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06"]
+    assert all(label == f"{day}: {count}" for day, count, label in counts)
+    width = page.locator("figure.histogram svg").bounding_box()["width"]
+    assert width <= page.viewport_size["width"]
+    page.locator("figure.histogram a.bar[data-day='2026-03-03']").click()
+    page.wait_for_selector("p.total")
+    assert page.locator("input[name=from]").input_value() == "2026-03-03"
+    assert "of 2 articles" in page.inner_text("p.total")
     assert page.dialogs == []

@@ -1,5 +1,5 @@
-"""The JSON API on both backends: search with highlights, filters, facets and EAT date bounds;
-one article; health; and clear 400/422/404/503 answers.
+"""The JSON API on both backends: search with highlights, filters, facets and EAT date bounds, stories
+folded or not, the order and the per-day histogram; one article; health; and clear 400/422/404/503 answers.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from search_api import create_app
 from store import (
     open_store,
 )
-from tests.search_api.conftest import CORPUS, MAJI, UNREACHABLE_NODE, article
+from tests.search_api.conftest import CORPUS, MAJI, ROAD_STORY, UNREACHABLE_NODE, article
 
 
 def ids(body: dict) -> set[str]:
@@ -62,7 +62,7 @@ def test_filters_and_facets_on_the_analysis(client):
     assert found(topic="projects") == {"water"}
     assert found(about="true") == {"maji"}
     assert found(about="false") == {"water", "hostile"}
-    assert found(story="water") == {"maji", "water"}
+    assert found(story="water", collapse="false") == {"maji", "water"}
     assert found(place="Kaole", sentiment="positive", language="sw") == {"maji"}
     body = client.get("/api/search").json()
     assert facet(body, "topics") == {"water": 2, "projects": 1}
@@ -71,14 +71,61 @@ def test_filters_and_facets_on_the_analysis(client):
 
 
 def test_no_query_lists_newest_first(client):
-    body = client.get("/api/search").json()
+    body = client.get("/api/search", params={"collapse": "false"}).json()
     assert [hit["doc_id"] for hit in body["hits"]] == ["maji", "water", "hostile"]
     assert all(hit["highlights"] == {"title": [], "text": []} for hit in body["hits"])
+    assert body["sort"] == "newest"  # without words to rank by, whatever was asked
+    folded = client.get("/api/search").json()
+    assert [hit["doc_id"] for hit in folded["hits"]] == ["maji", "hostile"]
 
 
 def test_paging_windows(client):
-    body = client.get("/api/search", params={"offset": 1, "limit": 1}).json()
+    body = client.get("/api/search", params={"offset": 1, "limit": 1, "collapse": "false"}).json()
     assert body["total"] == 3 and [hit["doc_id"] for hit in body["hits"]] == ["water"]
+    story = client.get("/api/search", params={"offset": 1, "limit": 1}).json()  # offset counts stories
+    assert (story["total"], story["stories"]) == (3, 2) and [hit["doc_id"] for hit in story["hits"]] == ["hostile"]
+
+
+def test_a_story_is_one_hit_with_its_other_articles(client, storied):
+    body = client.get("/api/search", params={"q": "barabara"}).json()
+    assert (body["total"], body["stories"], body["collapse"], body["sort"]) == (4, 1, True, "relevance")
+    [hit] = body["hits"]
+    assert hit["story_size"] == 4 and hit["cluster_id"] == "msata-road"
+    members = {member.doc_id: member for member in ROAD_STORY}
+    assert {other["doc_id"] for other in hit["others"]} == set(members) - {hit["doc_id"]}
+    for other in hit["others"]:
+        member = members[other["doc_id"]]
+        assert other == {"doc_id": member.doc_id, "title": member.title, "outlet": member.outlet, "url": member.url,
+                         "published": member.published.isoformat().replace("+00:00", "Z")}
+
+
+def test_collapse_false_lists_every_article(client, storied):
+    body = client.get("/api/search", params={"q": "barabara", "collapse": "false"}).json()
+    assert body["total"] == 4 and body["collapse"] is False and len(body["hits"]) == 4
+    assert all(hit["story_size"] == 1 and hit["others"] == [] for hit in body["hits"])
+
+
+def test_one_story_lists_each_of_its_articles(client, storied):
+    body = client.get("/api/search", params={"story": "msata-road"}).json()
+    assert (body["total"], body["collapse"]) == (4, False)
+    assert {hit["doc_id"] for hit in body["hits"]} == {member.doc_id for member in ROAD_STORY}
+
+
+def test_histogram_counts_matches_per_eat_day(client, storied):
+    body = client.get("/api/search", params={"q": "barabara"}).json()
+    assert body["histogram"] == [{"day": "2026-03-03", "count": 2}, {"day": "2026-03-05", "count": 1},
+                                 {"day": "2026-03-06", "count": 1}]
+    kaole = client.get("/api/search", params={"q": "Kaole"}).json()  # 22:30 UTC on the 5th is the 6th in EAT
+    assert kaole["histogram"] == [{"day": "2026-03-05", "count": 1}, {"day": "2026-03-06", "count": 1}]
+    undated = client.get("/api/search", params={"q": "maji"}).json()
+    assert undated["total"] == 3 and sum(day["count"] for day in undated["histogram"]) == 2
+
+
+def test_newest_puts_the_latest_first_and_the_undated_last(client, storied):
+    body = client.get("/api/search", params={"q": "maji OR barabara", "sort": "newest", "collapse": "false"}).json()
+    assert body["sort"] == "newest" and body["total"] == 7
+    published = [hit["published"] for hit in body["hits"]]
+    assert published[-1] is None and published[:-1] == sorted(published[:-1], reverse=True)
 
 
 @pytest.mark.parametrize(
@@ -119,6 +166,8 @@ def test_hostile_text_is_escaped_in_snippets(client):
         ({"sentiment": "0"}, 422, "sentiment"),
         ({"q": "maji", "organisaton": "POS"}, 400, "organisaton"),
         ({"q": "(maji"}, 400, "q"),
+        ({"sort": "oldest"}, 422, "sort"),
+        ({"collapse": "no"}, 422, "collapse"),
     ],
 )
 def test_bad_parameters_are_named(client, params, status, parameter):

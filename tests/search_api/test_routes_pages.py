@@ -1,5 +1,6 @@
-"""The web page on both backends: results with highlights and facets, paging, empty states, errors,
-the article page, and feed text (titles, outlets, URLs) escaped wherever it appears.
+"""The web page on both backends: results with highlights and facets, stories folded into details, the
+per-day histogram, the sort control, paging, empty states, errors, the article page, and feed text
+(titles, outlets, URLs) escaped wherever it appears.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from search_api import create_app
 from store import open_store
-from tests.search_api.conftest import MAJI, UNREACHABLE_NODE, WATER
+from tests.search_api.conftest import MAJI, ROAD_STORY, UNREACHABLE_NODE, WATER, road_article
 
 
 def hrefs(html: str) -> list[str]:
@@ -25,7 +26,7 @@ def test_results_show_title_link_outlet_local_date_and_snippet(client):
     assert f'<a href="{MAJI.url}" rel="noopener noreferrer">' in html
     assert "Mwananchi" in html and "06 Mar 2026, 01:30 EAT" in html
     assert re.search(r"<mark>maji</mark>", html, re.IGNORECASE)
-    assert "1–1 of 1 article" in html
+    assert "1–1 kati ya habari 1 (makala 1) · 1–1 of 1 story (1 article)" in html
     assert "/articles/maji" in hrefs(html)
 
 
@@ -34,7 +35,7 @@ def test_facets_are_links_with_counts_that_filter(client):
     assert "3 articles" in html
     [swahili] = [href for href in hrefs(html) if "language=sw" in href]
     filtered = client.get(swahili).text
-    assert "1–1 of 1 article" in filtered and MAJI.title in filtered and WATER.title not in filtered
+    assert "1–1 of 1 story (1 article)" in filtered and MAJI.title in filtered and WATER.title not in filtered
     assert 'class="active"' in filtered
     [remove] = [href for href in hrefs(filtered) if "q=Bagamoyo" in href and "language" not in href]
     assert "3 articles" in client.get(remove).text
@@ -45,16 +46,23 @@ def test_source_facet_is_labelled_with_the_outlet(client):
     assert re.search(r'source=thecitizen-rss">The Citizen <span class="count">1</span>', html)
     [citizen] = [href for href in hrefs(html) if "source=thecitizen-rss" in href]
     filtered = client.get(citizen).text
-    assert "council completes water project" in filtered and "1–1 of 1 article" in filtered
+    assert "council completes water project" in filtered and "1–1 of 1 story (1 article)" in filtered
 
 
 def test_paging_links_keep_the_search(client):
     first = client.get("/", params={"q": "Bagamoyo", "limit": 1}).text
-    assert "1–1 of 3 articles" in first and 'rel="prev"' not in first
+    assert "1–1 of 2 stories (3 articles)" in first and 'rel="prev"' not in first
     [following] = [href for href in hrefs(first) if "offset=1" in href]
     assert "q=Bagamoyo" in following and "limit=1" in following
     second = client.get(following).text
-    assert "2–2 of 3 articles" in second and 'rel="prev"' in second
+    assert "2–2 of 2 stories (3 articles)" in second and 'rel="prev"' in second and 'rel="next"' not in second
+
+
+def test_paging_counts_articles_when_not_collapsed(client):
+    second = client.get("/", params={"q": "Bagamoyo", "limit": 1, "offset": 1, "collapse": "false"}).text
+    assert "2–2 kati ya makala 3 · 2–2 of 3 articles" in second
+    [following] = [href for href in hrefs(second) if "offset=2" in href]
+    assert "collapse=false" in following and "3–3 of 3 articles" in client.get(following).text
 
 
 def test_feed_text_is_escaped_and_bad_urls_are_not_links(client):
@@ -109,13 +117,13 @@ def test_article_page_explains_the_mentions_and_links_the_story(client):
     assert "<strong>Halmashauri ya Wilaya ya Bagamoyo</strong> (name, text 0–33)" in html
     [story] = [href for href in hrefs(html) if "story=" in href]
     listed = client.get(story).text
-    assert "1–2 of 2 articles" in listed and WATER.title in listed
+    assert "collapse=false" in story and "1–2 of 2 articles" in listed and WATER.title in listed
 
 
 def test_topic_facet_filters(client):
     [projects] = [href for href in hrefs(client.get("/").text) if "topic=projects" in href]
     filtered = client.get(projects).text
-    assert "1–1 of 1 article" in filtered and WATER.title in filtered and MAJI.title not in filtered
+    assert "1–1 of 1 story (1 article)" in filtered and WATER.title in filtered and MAJI.title not in filtered
 
 
 def test_hostile_article_page(client):
@@ -162,3 +170,93 @@ def test_query_help_gives_examples_from_the_council_watch_terms(client):
 def test_boolean_queries_work_in_the_page(client):
     assert client.get("/", params={"q": "maji -kaole"}).status_code == 200
     assert client.get("/", params={"q": "maj* OR (title:road NOT tone:hasi)"}).status_code == 200
+
+
+def test_a_story_is_folded_into_details_listing_its_other_articles(client, storied):
+    html = client.get("/", params={"q": "barabara"}).text
+    assert "1–1 of 1 story (4 articles)" in html and html.count('<li class="hit">') == 1
+    [folded] = re.findall(r'<details class="story-others">(.*?)</details>', html, re.DOTALL)
+    assert "<summary>na vyombo 3 vingine · and 3 other outlets</summary>" in folded
+    listed = re.findall(r'<li><a href="/articles/([^"]+)">', folded)
+    lead = {member.doc_id for member in ROAD_STORY} - set(listed)
+    assert len(listed) == 3 and len(lead) == 1 and f"/articles/{lead.pop()}" in hrefs(html)
+    assert "IPP Media (Nipashe, The Guardian)" in folded and "Ukarabati wa barabara ya Msata waanza" in folded
+    assert '<time datetime="2026-03-05T09:00:00Z">05 Mar 2026, 12:00 EAT</time>' in folded
+
+
+def test_a_story_without_other_matches_has_no_details(client, storied):
+    html = client.get("/", params={"q": "barabara", "collapse": "false"}).text
+    assert "1–4 kati ya makala 4 · 1–4 of 4 articles" in html and "<details" not in html
+
+
+def test_folded_feed_text_is_escaped(client, storied):
+    hostile = road_article("road-hostile", '<b onmouseover="alert(4)">Gazeti</b>', "hostile-rss", 6,
+                           title="<script>alert(5)</script> barabara")
+    storied.upsert([hostile])
+    storied.refresh()
+    html = client.get("/", params={"q": "barabara"}).text
+    assert "<script" not in html and "<b " not in html
+    assert "&lt;script&gt;alert(5)&lt;/script&gt;" in html and "&lt;b onmouseover=&#34;alert(4)&#34;&gt;Gazeti" in html
+
+
+def bars(html: str) -> list[tuple[str, int]]:
+    return [(day, int(count)) for day, count in re.findall(r'data-day="([^"]+)" data-count="(\d+)"', html)]
+
+
+def test_the_histogram_has_a_bar_per_day_with_zero_days_between(client, storied):
+    html = client.get("/", params={"q": "barabara"}).text
+    assert bars(html) == [("2026-03-03", 2), ("2026-03-04", 0), ("2026-03-05", 1), ("2026-03-06", 1)]
+    assert 'aria-label="2026-03-03: 2"><title>2026-03-03: 2</title>' in html
+    assert '<title>2026-03-04: 0</title>' in html
+
+
+def test_a_histogram_bar_narrows_the_search_to_its_day(client, storied):
+    html = client.get("/", params={"q": "barabara", "sort": "newest"}).text
+    [day] = [href for href in hrefs(html) if "from=2026-03-03" in href]
+    assert "to=2026-03-03" in day and "sort=newest" in day and "q=barabara" in day
+    narrowed = client.get(day).text
+    assert "1–1 of 1 story (2 articles)" in narrowed and bars(narrowed) == [("2026-03-03", 2)]
+
+
+def test_the_histogram_counts_dated_articles_only(client, storied):
+    html = client.get("/", params={"q": "maji"}).text
+    assert "(makala 3)" in html and sum(count for _, count in bars(html)) == 2
+
+
+def test_a_long_span_is_drawn_with_several_days_to_a_bar(client, storied):
+    old = road_article("old", "Uhuru", "uhuru-rss", 6, published=ROAD_STORY[-1].published.replace(year=2024))
+    storied.upsert([old])
+    storied.refresh()
+    html = client.get("/", params={"q": "barabara"}).text
+    drawn = bars(html)
+    assert len(drawn) <= 366 and sum(count for _, count in drawn) == 5
+    assert "Articles per 2 days" in html and "<title>2024-03-06 – 2024-03-07: 1</title>" in html  # 731 days
+
+
+def test_no_dated_match_draws_no_histogram(client, storied):
+    html = client.get("/", params={"q": "tarehe"}).text
+    assert "1–1 of 1 story (1 article)" in html and 'class="histogram"' not in html
+
+
+def test_the_sort_and_fold_controls_keep_their_values(client, storied):
+    html = client.get("/", params={"q": "maji", "sort": "newest", "collapse": "false", "limit": 1}).text
+    assert '<option value="newest" selected>Mpya · Newest</option>' in html
+    assert '<option value="relevance">Bora · Best match</option>' in html
+    assert '<option value="false" selected>' in html
+    [following] = [href for href in hrefs(html) if "offset=1" in href]
+    assert "sort=newest" in following and "collapse=false" in following
+    default = client.get("/", params={"q": "maji"}).text
+    assert '<option value="relevance" selected>' in default and '<option value="true" selected>' in default
+
+
+def test_newest_first_on_the_page(client, storied):
+    html = client.get("/", params={"q": "maji OR barabara", "sort": "newest", "collapse": "false"}).text
+    times = re.findall(r'<p class="meta">[^<]*<time datetime="([^"]+)">', html)
+    assert len(times) == 6 and times == sorted(times, reverse=True)
+
+
+@pytest.mark.parametrize(("params", "words"), [({"sort": "oldest"}, "'relevance' or 'newest'"),
+                                               ({"collapse": "yes"}, "'true' or 'false'")])
+def test_a_bad_sort_or_collapse_is_explained(client, params, words):
+    response = client.get("/", params=params)
+    assert response.status_code == 422 and words in unescape(response.text)

@@ -25,6 +25,7 @@ def test_the_words_of_swahili_and_english_text():
         "wafugaji", "wa", "ng'ombe", "serikali", "na", "senor", "cafe", "x"]
     assert words(unicodedata.normalize("NFD", "Ngómbe")) == words("Ngómbe") == ["ngombe"]
     assert words("a" * 100) == ["a" * MAX_WORD]
+    assert words("𝐌𝐀𝐉𝐈 ᴬ ŉ") == ["maji", "a", "n"]  # capitals and apostrophes made by decomposing
 
 
 @given(st.one_of(texts, swahili))
