@@ -24,7 +24,7 @@ from search_api.params import DEFAULT_LIMIT, QUERY_HELP, ParameterError, SearchP
 from search_api.query_help import examples
 from search_api.schemas import ErrorResponse
 from search_api.templating import ABOUT_NAMES, LANGUAGE_NAMES, SENTIMENT_NAMES, render
-from store import Article, SearchFilters, SearchHit, SearchRequest, SearchResult
+from store import Article, SearchFilters, SearchHit, SearchRequest, SearchResult, StoryMember
 from store.models import DayCount
 from store.query import MAX_QUERY_LENGTH, MAX_TERMS, MIN_PREFIX
 
@@ -202,19 +202,19 @@ def _result_view(hit: SearchHit, params: SearchParams, zone: ZoneInfo) -> Result
     )
 
 
-def _member_view(article: Article, zone: ZoneInfo) -> StoryMemberView:
+def _member_view(member: StoryMember, zone: ZoneInfo) -> StoryMemberView:
     return StoryMemberView(
-        doc_id=article.doc_id,
-        title=article.title,
-        outlet=article.outlet,
-        published_local=local_time(article.published, zone),
-        published_utc=_utc_text(article),
+        doc_id=member.doc_id,
+        title=member.title,
+        outlet=member.outlet,
+        published_local=local_time(member.published, zone),
+        published_utc=_utc_text(member),
     )
 
 
-def _utc_text(article: Article) -> str | None:
+def _utc_text(item: Article | StoryMember) -> str | None:
     """The publication time for a <time datetime> attribute: ISO 8601 in UTC."""
-    published = utc(article.published)
+    published = utc(item.published)
     return published.isoformat().replace("+00:00", "Z") if published else None
 
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from habari.config import Source
 from search_api.formatting import local_time, snapshot_path, utc
-from store import Article, SearchHit, SearchRequest, SearchResult
+from store import Article, SearchHit, SearchRequest, SearchResult, StoryMember
 from store.models import MAX_STORY_OTHERS, ArchiveRef, DayCount, Sentiment, SortOrder
 
 
@@ -41,9 +41,9 @@ class StoryMemberOut(BaseModel):
     published: datetime | None = Field(description="Publication time, UTC.")
 
     @classmethod
-    def from_article(cls, article: Article) -> StoryMemberOut:
-        return cls(doc_id=article.doc_id, title=article.title, outlet=article.outlet, url=article.url,
-                   published=utc(article.published))
+    def from_member(cls, member: StoryMember) -> StoryMemberOut:
+        return cls(doc_id=member.doc_id, title=member.title, outlet=member.outlet, url=member.url,
+                   published=utc(member.published))
 
 
 class SearchHitOut(BaseModel):
@@ -82,7 +82,7 @@ class SearchHitOut(BaseModel):
             sentiment=article.sentiment,
             highlights=Highlights(title=hit.highlights.get("title", []), text=hit.highlights.get("text", [])),
             story_size=hit.story_size,
-            others=[StoryMemberOut.from_article(other) for other in hit.others],
+            others=[StoryMemberOut.from_member(other) for other in hit.others],
         )
 
 

@@ -11,6 +11,7 @@ from store.models import (
     SearchHit,
     SearchRequest,
     SearchResult,
+    StoryMember,
 )
 
 __all__ = [
@@ -22,5 +23,6 @@ __all__ = [
     "SearchRequest",
     "SearchResult",
     "StoreError",
+    "StoryMember",
     "open_store",
 ]

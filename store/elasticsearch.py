@@ -32,6 +32,7 @@ from store.models import (
     SearchResult,
     SourceHealth,
     SourceRun,
+    StoryMember,
 )
 from store.query import QueryNode
 from store.tokens import indexed_text
@@ -160,31 +161,27 @@ class ElasticsearchStore(ArticleStore):
         return Article.from_record(response["_source"])
 
     def search(self, request: SearchRequest) -> SearchResult:
-        """One search: the page (one hit per story when collapsed, `from` and `size` then counting stories),
-        the total of matching articles, and the facets, story count and histogram as aggregations."""
-        sort = _NEWEST_FIRST if request.by_newest else _BEST_FIRST
-        options: dict = {}
-        if request.collapse:  # each story's first article in the sort leads it, its inner hits the same order
-            inner = {"name": _OTHERS, "size": MAX_STORY_OTHERS + 1, "sort": sort}
-            options["collapse"] = {"field": "story", "inner_hits": inner}
+        """Two searches that the node runs side by side (one msearch): the page (one hit per story when
+        collapsed, `from` and `size` then counting stories) with the total of matching articles, and the
+        facets, story count and histogram as aggregations. The second, of size 0, is one the shard request
+        cache keeps until the index changes, so paging through a result set counts its facets once."""
+        query = _full_query(request.query, request.filters)
+        searches = [{}, _page_search(request, query)]
         aggregations = _aggregations(request)
         if aggregations:
-            options["aggs"] = aggregations
+            searches += [{}, {"query": query, "size": 0, "track_total_hits": False, "aggs": aggregations}]
         with self._errors("search"):
             self._ensure_index()
-            response = self.client.search(
-                index=self.index,
-                query=_full_query(request.query, request.filters),
-                sort=sort,
-                from_=request.offset,
-                size=request.limit,
-                track_total_hits=True,
-                **options,
-            )
-        found = response.get("aggregations", {})
+            responses = self.client.msearch(index=self.index, searches=searches)["responses"]
+        failed = next((response for response in responses if "error" in response), None)
+        if failed is not None:
+            reason = f"HTTP {failed.get('status')}: {_reason(failed)}"
+            raise self._failure("search", self.index, reason)
+        page = responses[0]
+        found = responses[1].get("aggregations", {}) if aggregations else {}
         return SearchResult(
-            total=response["hits"]["total"]["value"],
-            hits=[_hit(hit, request.query) for hit in response["hits"]["hits"]],
+            total=page["hits"]["total"]["value"],
+            hits=[_hit(hit, request.query) for hit in page["hits"]["hits"]],
             facets={name: _buckets(found[name]) for name in request.facets},
             stories=found[_STORIES]["value"] if request.collapse else 0,
             histogram=_days(found[_DAYS]) if request.histogram else [],
@@ -410,6 +407,16 @@ class ElasticsearchStore(ArticleStore):
         return StoreError(f"Elasticsearch at {self.url} (index {index}): {action} failed: {reason}")
 
 
+def _page_search(request: SearchRequest, query: dict) -> dict:
+    """The search for the page of hits; a collapsed story's inner hits carry only what a folded result lists."""
+    sort = _NEWEST_FIRST if request.by_newest else _BEST_FIRST
+    search = {"query": query, "sort": sort, "from": request.offset, "size": request.limit, "track_total_hits": True}
+    if request.collapse:  # each story's first article in the sort leads it, its inner hits the same order
+        inner = {"name": _OTHERS, "size": MAX_STORY_OTHERS + 1, "sort": sort, "_source": list(StoryMember.FIELDS)}
+        search["collapse"] = {"field": "story", "inner_hits": inner}
+    return search
+
+
 def _full_query(node: QueryNode | None, filters: SearchFilters) -> dict:
     must = [compile_query(node)] if node is not None else [{"match_all": {}}]
     return {"bool": {"must": must, "filter": _filters(filters)}}
@@ -474,7 +481,7 @@ def _hit(hit: dict, query: QueryNode | None) -> SearchHit:
     if "inner_hits" not in hit:
         return SearchHit(article, score, marked)
     story = hit["inner_hits"][_OTHERS]["hits"]
-    others = [Article.from_record(other["_source"]) for other in story["hits"] if other["_id"] != hit["_id"]]
+    others = [StoryMember.from_record(other["_source"]) for other in story["hits"] if other["_id"] != hit["_id"]]
     return SearchHit(article, score, marked, story["total"]["value"], tuple(others[:MAX_STORY_OTHERS]))
 
 

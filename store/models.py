@@ -192,6 +192,29 @@ class FacetBucket:
 
 
 @dataclass(frozen=True)
+class StoryMember:
+    """Another matching article of a hit's story, in summary: what a folded result lists of it."""
+
+    doc_id: str
+    url: str
+    title: str
+    outlet: str
+    published: datetime | None = None
+
+    FIELDS: ClassVar[tuple[str, ...]] = ("doc_id", "url", "title", "outlet", "published")
+
+    @classmethod
+    def of(cls, article: Article) -> StoryMember:
+        return cls(article.doc_id, article.url, article.title, article.outlet, article.published)
+
+    @classmethod
+    def from_record(cls, record: dict) -> StoryMember:
+        """From the FIELDS of an article's record."""
+        published = _parse_iso(record["published"]) if record.get("published") else None
+        return cls(record["doc_id"], record["url"], record["title"], record["outlet"], published)
+
+
+@dataclass(frozen=True)
 class SearchHit:
     """An article with its score and highlight snippets (safe HTML: escaped text and <mark>).
 
@@ -203,7 +226,7 @@ class SearchHit:
     score: float
     highlights: dict[str, list[str]] = field(default_factory=dict)
     story_size: int = 1
-    others: tuple[Article, ...] = ()
+    others: tuple[StoryMember, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from store.models import (
     SearchResult,
     SourceHealth,
     SourceRun,
+    StoryMember,
 )
 from store.sqlite_file import connect_shared, statements, write_transaction
 from store.tantivy_index import IndexBusy, IndexedStory, SearchIndex
@@ -320,7 +321,7 @@ class SqliteStore(ArticleStore):
 
 def _hit(story: IndexedStory, articles: dict[int, Article], request: SearchRequest) -> SearchHit:
     article = articles[story.row]
-    others = tuple(articles[row] for row in story.other_rows if row in articles)
+    others = tuple(StoryMember.of(articles[row]) for row in story.other_rows if row in articles)
     marked = highlights(request.query, article.title, article.text)
     return SearchHit(article, story.score, marked, story_size=story.size, others=others)
 

@@ -180,6 +180,14 @@ def test_a_vanished_index_is_an_error_not_a_missing_article(es_store):
 
 
 @pytest.mark.elasticsearch
+def test_a_search_that_the_node_refuses_is_a_store_error_naming_the_index(es_store):
+    es_store.upsert([article("a")])
+    es_store.client.indices.delete(index=f"{es_store.index}-v{INDEX_VERSION}")
+    with pytest.raises(StoreError, match=rf"\(index {es_store.index}\): search failed: HTTP 404: index_not_found"):
+        es_store.search(SearchRequest())
+
+
+@pytest.mark.elasticsearch
 def test_drop_removes_index_alias_and_template(es_store):
     es_store.upsert([article("a")])
     es_store.drop()
