@@ -191,6 +191,7 @@ class NewsSpider(scrapy.Spider):
             fetched_at=fetch.fetched_at,
             source_id=source.id,
             outlet=source.outlet,
+            outlet_type=source.outlet_type.value,
             encoding=_declared_charset(response),
             entry=response.meta["entry"],
             archive=response.meta.get("archive_ref"),

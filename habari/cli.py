@@ -21,7 +21,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from habari.config import ConfigError
+from habari.config import ConfigError, OutletType
 from habari.settings import Settings
 from store.models import SORT_ORDERS, SearchHit, SearchResult
 
@@ -78,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("query", help='words and "quoted phrases"; all must match')
     search.add_argument("--source", action="append", metavar="ID", default=[], help="only this source (repeatable)")
     search.add_argument("--language", action="append", choices=["sw", "en", "other"], default=[])
+    search.add_argument("--outlet-type", action="append", choices=[kind.value for kind in OutletType], default=[],
+                        help="only outlets of this kind (repeatable)")
     search.add_argument("--sort", choices=SORT_ORDERS, default="relevance",
                         help="relevance (the default; newest first without a query) or newest")
     search.add_argument("--no-collapse", dest="collapse", action="store_false",
@@ -201,7 +203,8 @@ def _search(settings: Settings, arguments: argparse.Namespace) -> int:
     try:
         request = SearchRequest(
             query=parse_query(arguments.query),
-            filters=SearchFilters(source_ids=tuple(arguments.source), languages=tuple(arguments.language)),
+            filters=SearchFilters(source_ids=tuple(arguments.source), languages=tuple(arguments.language),
+                                  outlet_types=tuple(arguments.outlet_type)),
             facets=(),
             sort=arguments.sort,
             collapse=arguments.collapse,

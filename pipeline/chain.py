@@ -100,6 +100,7 @@ class Pipeline:
             text=document.text,
             source_id=page.source_id,
             outlet=page.outlet,
+            outlet_type=page.outlet_type,
             language=analysis.language,
             fetched_at=page.fetched_at,
             published=document.published,

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Query, Request
 
+from habari.config import OutletType
 from store import SearchFilters, SearchRequest
 from store.models import Sentiment, SortOrder
 from store.query import QuerySyntaxError, parse_query
@@ -20,8 +21,8 @@ DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 MAX_WINDOW = 10_000  # deepest result reachable by paging (Elasticsearch's default result window)
 SEARCH_PARAMETERS = frozenset(
-    {"q", "source", "language", "topic", "sentiment", "place", "person", "outlet", "organisation", "about", "story",
-     "from", "to", "sort", "collapse", "offset", "limit"}
+    {"q", "source", "language", "topic", "sentiment", "place", "person", "outlet", "outlet_type", "organisation",
+     "about", "story", "from", "to", "sort", "collapse", "offset", "limit"}
 )
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -51,6 +52,7 @@ class SearchParams:
     places: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
     outlets: tuple[str, ...] = ()
+    outlet_types: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()
     about: tuple[str, ...] = ()  # "true" and/or "false", as the about_council facet spells them
     story: str = ""
@@ -73,6 +75,9 @@ def search_params(
     place: Annotated[list[str] | None, Query(description="A ward, village or the district, as in watch.yaml.")] = None,
     person: Annotated[list[str] | None, Query(description="A person's name as found in articles.")] = None,
     outlet: Annotated[list[str] | None, Query(description="An outlet's name (Mwananchi, The Citizen).")] = None,
+    outlet_type: Annotated[list[OutletType] | None, Query(
+        description="The kind of outlet, as sources.yaml gives it: newspaper, online, tv, radio, blog, government.")
+    ] = None,
     organisation: Annotated[list[str] | None, Query(description="An organisation as found in articles.")] = None,
     about: Annotated[list[Literal["true", "false"]] | None, Query(
         description="true: stories about the council; false: the others (passing mentions or none).")] = None,
@@ -103,6 +108,7 @@ def search_params(
         places=_present(place),
         people=_present(person),
         outlets=_present(outlet),
+        outlet_types=_present([kind.value for kind in outlet_type or ()]),
         organisations=_present(organisation),
         about=_present(about),
         story=story.strip(),
@@ -134,6 +140,7 @@ def build_request(params: SearchParams, zone: ZoneInfo) -> SearchRequest:
         places=params.places,
         people=params.people,
         outlets=params.outlets,
+        outlet_types=params.outlet_types,
         organisations=params.organisations,
         cluster_ids=(params.story,) if params.story else (),
         about_council=params.about[0] == "true" if len(params.about) == 1 else None,

@@ -23,7 +23,7 @@ from search_api.formatting import local_time, others_phrase, safe_link, snapshot
 from search_api.params import DEFAULT_LIMIT, QUERY_HELP, ParameterError, SearchParams, build_request, search_params
 from search_api.query_help import examples
 from search_api.schemas import ErrorResponse
-from search_api.templating import ABOUT_NAMES, LANGUAGE_NAMES, SENTIMENT_NAMES, render
+from search_api.templating import ABOUT_NAMES, LANGUAGE_NAMES, OUTLET_TYPE_NAMES, SENTIMENT_NAMES, render
 from store import Article, SearchFilters, SearchHit, SearchRequest, SearchResult, StoryMember
 from store.models import DayCount
 from store.query import MAX_QUERY_LENGTH, MAX_TERMS, MIN_PREFIX
@@ -262,6 +262,8 @@ def _facet_groups(result: SearchResult, params: SearchParams, settings: Settings
         FacetGroup("Watu · People", _facet_links(result, params, "people", "people", {})),
         FacetGroup("Taasisi · Organisations", _facet_links(result, params, "organisations", "organisations", {})),
         FacetGroup("Chombo · Outlet", _facet_links(result, params, "outlet", "outlets", {})),
+        FacetGroup("Aina ya chombo · Outlet type",
+                   _facet_links(result, params, "outlet_type", "outlet_types", OUTLET_TYPE_NAMES)),
         FacetGroup("Chanzo · Source", _facet_links(result, params, "source_id", "sources", outlets)),
         FacetGroup("Lugha · Language", _facet_links(result, params, "language", "languages", LANGUAGE_NAMES)),
     )
@@ -310,8 +312,8 @@ def _href(params: SearchParams, **changes: object) -> str:
     p = replace(params, **changes)
     pairs: list[tuple[str, str | int]] = [("q", p.q)]
     repeated = (("source", p.sources), ("language", p.languages), ("topic", p.topics), ("sentiment", p.sentiments),
-                ("place", p.places), ("person", p.people), ("outlet", p.outlets), ("organisation", p.organisations),
-                ("about", p.about))
+                ("place", p.places), ("person", p.people), ("outlet", p.outlets), ("outlet_type", p.outlet_types),
+                ("organisation", p.organisations), ("about", p.about))
     pairs += [(name, value) for name, values in repeated for value in values]
     pairs += [("story", p.story), ("from", p.date_from), ("to", p.date_to), ("offset", p.offset)]
     if p.sort != "relevance":

@@ -51,6 +51,7 @@ class SearchHitOut(BaseModel):
     url: str
     title: str
     outlet: str
+    outlet_type: str = Field(description="newspaper, online, tv, radio, blog or government; empty when not recorded.")
     source_id: str
     language: str
     published: datetime | None = Field(description="Publication time, UTC.")
@@ -72,6 +73,7 @@ class SearchHitOut(BaseModel):
             url=article.url,
             title=article.title,
             outlet=article.outlet,
+            outlet_type=article.outlet_type,
             source_id=article.source_id,
             language=article.language,
             published=utc(article.published),
@@ -166,6 +168,7 @@ class ArticleOut(BaseModel):
     summary: str
     source_id: str
     outlet: str
+    outlet_type: str = Field(description="newspaper, online, tv, radio, blog or government; empty when not recorded.")
     language: str
     authors: list[str]
     image: str | None
@@ -191,6 +194,7 @@ class ArticleOut(BaseModel):
             summary=article.summary,
             source_id=article.source_id,
             outlet=article.outlet,
+            outlet_type=article.outlet_type,
             language=article.language,
             authors=list(article.authors),
             image=article.image,

@@ -16,6 +16,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC_DIR = PACKAGE_DIR / "static"
 LANGUAGE_NAMES = {"sw": "Kiswahili", "en": "English", "mixed": "Mchanganyiko / Mixed"}
 SENTIMENT_NAMES = {"positive": "Chanya · Positive", "neutral": "Wastani · Neutral", "negative": "Hasi · Negative"}
+OUTLET_TYPE_NAMES = {"newspaper": "Gazeti · Newspaper", "online": "Mtandaoni · Online", "tv": "Televisheni · TV",
+                     "radio": "Redio · Radio", "blog": "Blogu · Blog", "government": "Serikali · Government"}
 ABOUT_NAMES = {"true": "Inahusu Halmashauri · About the council", "false": "Nyingine · Other"}
 PAGE_HEADERS = {
     "Content-Security-Policy": "; ".join(
@@ -35,6 +37,7 @@ def make_templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     environment.filters["language_name"] = lambda code: LANGUAGE_NAMES.get(code, code)
+    environment.filters["outlet_type_name"] = lambda code: OUTLET_TYPE_NAMES.get(code, code)
     environment.filters["sentiment_name"] = lambda code: SENTIMENT_NAMES.get(code, code or "—")
     return Jinja2Templates(env=environment)
 

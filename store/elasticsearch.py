@@ -45,6 +45,7 @@ BULK_CHUNK = 500
 MGET_CHUNK = 500
 FACET_SIZE = 50
 STORY_PRECISION = 3000
+GROUP_SEARCHES = 4  # a page's collapsed stories fetch their inner hits this many at a time (one at a time otherwise)
 MOVE_KEEP_ALIVE = "5m"  # how long the old index's point in time lasts between two pages of a move
 _KEPT_TEXT = {"type": "text", "index": False}  # searched through its words field instead
 _WORDS = {"type": "text", "analyzer": WORDS_ANALYZER, "index_options": "positions"}
@@ -63,6 +64,7 @@ MAPPING = {
         "summary": {"type": "text", "analyzer": "standard"},
         "source_id": {"type": "keyword"},
         "outlet": {"type": "keyword"},
+        "outlet_type": {"type": "keyword"},
         "language": {"type": "keyword"},
         "authors": {"type": "keyword"},
         "published": {"type": "date"},
@@ -413,7 +415,7 @@ def _page_search(request: SearchRequest, query: dict) -> dict:
     search = {"query": query, "sort": sort, "from": request.offset, "size": request.limit, "track_total_hits": True}
     if request.collapse:  # each story's first article in the sort leads it, its inner hits the same order
         inner = {"name": _OTHERS, "size": MAX_STORY_OTHERS + 1, "sort": sort, "_source": list(StoryMember.FIELDS)}
-        search["collapse"] = {"field": "story", "inner_hits": inner}
+        search["collapse"] = {"field": "story", "inner_hits": inner, "max_concurrent_group_searches": GROUP_SEARCHES}
     return search
 
 
@@ -440,6 +442,7 @@ def article_document(article: Article) -> dict:
     """The article's record, with what search reads besides: its story and the words of its title and text."""
     return {
         **article.to_record(),
+        "outlet_type": article.outlet_type or None,  # unknown: in no bucket, as on the embedded store
         "story": article.story_id,
         WORD_FIELDS["title"]: indexed_text(article.title),
         WORD_FIELDS["text"]: indexed_text(article.text),

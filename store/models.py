@@ -11,8 +11,8 @@ from typing import ClassVar, Literal, Self
 from store.query import QueryNode
 
 MAX_WINDOW = 10_000  # offset + limit: deeper pages are refused, as Elasticsearch refuses them
-FACET_FIELDS = ("source_id", "outlet", "language", "about_council", "topics", "sentiment", "places", "people",
-                "organisations")
+FACET_FIELDS = ("source_id", "outlet", "outlet_type", "language", "about_council", "topics", "sentiment", "places",
+                "people", "organisations")
 Sentiment = Literal["positive", "neutral", "negative"]
 SortOrder = Literal["relevance", "newest"]
 SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "newest")
@@ -72,6 +72,7 @@ class Article:
     language: str
     fetched_at: datetime
     published: datetime | None = None
+    outlet_type: str = ""  # the source's (newspaper, online, tv, ...); empty for articles indexed before it was kept
     authors: tuple[str, ...] = ()
     summary: str = ""
     image: str | None = None
@@ -105,6 +106,7 @@ class Article:
         values = {name: record.get(name) for name in cls.__dataclass_fields__}
         values["authors"] = tuple(record.get("authors") or ())
         values["summary"] = record.get("summary") or ""
+        values["outlet_type"] = record.get("outlet_type") or ""
         values["fetched_at"] = _parse_iso(record["fetched_at"])
         values["published"] = _parse_iso(record["published"]) if record.get("published") else None
         values["archive"] = ArchiveRef(**record["archive"]) if record.get("archive") else None
@@ -130,6 +132,7 @@ class SearchFilters:
     people: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()
     outlets: tuple[str, ...] = ()
+    outlet_types: tuple[str, ...] = ()
     cluster_ids: tuple[str, ...] = ()
     about_council: bool | None = None
     published_from: datetime | None = None
@@ -141,6 +144,7 @@ class SearchFilters:
         wanted = {
             "source_id": self.source_ids,
             "outlet": self.outlets,
+            "outlet_type": self.outlet_types,
             "language": self.languages,
             "topics": self.topics,
             "sentiment": self.sentiments,

@@ -23,15 +23,15 @@ from store.models import EAT, MAX_STORY_OTHERS, Article, DayCount, FacetBucket, 
 from store.tantivy_query import FOLDED_SUFFIX, KEYWORD_FIELDS, compile_search, with_stories
 from store.tokens import indexed_text
 
-SCHEMA_VERSION = 2  # raise it when the fields change: the index is then rebuilt from SQLite
+SCHEMA_VERSION = 3  # raise it when the fields change: the index is then rebuilt from SQLite
 FACET_SIZE = 50
 FACET_SEGMENT_SIZE = 500  # each segment's candidates for the 50 buckets: counts stay exact in practice
 STORY_PRECISION = 3000
 WRITER_HEAP = 64_000_000
 _UNDATED = -(2**53)  # undated articles sort after every dated one, newest fetched first
 # Keyword fields as written (facets, filters); the query language's field:value also reads `_folded` copies.
-_KEYWORDS = ("source_id", "outlet", "language", "topics", "sentiment", "places", "people", "organisations",
-             "authors", "about_council", "cluster_id")
+_KEYWORDS = ("source_id", "outlet", "outlet_type", "language", "topics", "sentiment", "places", "people",
+             "organisations", "authors", "about_council", "cluster_id")
 _FOLDED = frozenset(KEYWORD_FIELDS.values())
 _WINDOW_GROWTH = 3
 
@@ -171,7 +171,8 @@ class SearchIndex:
 
     def _document(self, row: int, article: Article) -> tantivy.Document:
         keywords = {
-            "source_id": [article.source_id], "outlet": [article.outlet], "language": [article.language],
+            "source_id": [article.source_id], "outlet": [article.outlet],
+            "outlet_type": [article.outlet_type] if article.outlet_type else [], "language": [article.language],
             "topics": list(article.topics), "sentiment": [article.sentiment] if article.sentiment else [],
             "places": list(article.entities.places), "people": list(article.entities.people),
             "organisations": list(article.entities.organisations), "authors": list(article.authors),

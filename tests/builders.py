@@ -21,6 +21,7 @@ def make_article(doc_id: str, **fields: Any) -> Article:
         text="Maelezo ya jumla.",
         source_id="mwananchi-rss",
         outlet="Mwananchi",
+        outlet_type="newspaper",
         language="sw",
         fetched_at=FETCHED_AT,
         published=None,

@@ -30,6 +30,7 @@ def test_feed_articles_are_indexed_and_found_with_highlights(store_settings, sto
     hit = swahili.hits[0]
     assert hit.article.title == "Kisima kipya chaleta maji safi Dunda"
     assert (hit.article.source_id, hit.article.outlet, hit.article.language) == ("sauti-rss", "Sauti ya Pwani", "sw")
+    assert hit.article.outlet_type == "newspaper"  # the source's, as sources.yaml gives it
     assert hit.article.authors == ("Neema Said",)
     assert any("<mark>" in snippet for snippets in hit.highlights.values() for snippet in snippets)
     english = _search(store, '"maternity room"')

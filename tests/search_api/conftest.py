@@ -68,6 +68,7 @@ HOSTILE = article(
     text="Council says <img src=x onerror=alert(2)> roads will be repaired in Bagamoyo.",
     source_id="dailynews-rss",
     outlet="Daily <b>News</b>",
+    outlet_type="online",
     language="en",
     published=datetime(2026, 3, 1, 10, 0, tzinfo=timezone.utc),
 )

@@ -164,6 +164,7 @@ def test_hostile_text_is_escaped_in_snippets(client):
         ({"limit": 1000}, 422, "limit"),
         ({"offset": "abc"}, 422, "offset"),
         ({"sentiment": "0"}, 422, "sentiment"),
+        ({"outlet_type": "magazine"}, 422, "outlet_type"),
         ({"q": "maji", "organisaton": "POS"}, 400, "organisaton"),
         ({"q": "(maji"}, 400, "q"),
         ({"sort": "oldest"}, 422, "sort"),
@@ -231,3 +232,13 @@ def test_query_errors_give_the_position_and_the_help_page(client):
 def test_outlet_and_organisation_filter(client):
     assert client.get("/api/search", params={"outlet": "The Citizen"}).json()["total"] >= 1
     assert client.get("/api/search", params={"organisation": "No Such Org"}).json()["total"] == 0
+
+
+def test_outlet_type_is_a_facet_a_filter_and_a_field_of_each_hit(client):
+    body = client.get("/api/search", params={"q": "Bagamoyo", "collapse": "false"}).json()
+    assert {bucket["value"]: bucket["count"] for bucket in body["facets"]["outlet_type"]} == {"newspaper": 2, "online": 1}
+    online = client.get("/api/search", params={"outlet_type": "online"}).json()
+    assert [(hit["doc_id"], hit["outlet_type"]) for hit in online["hits"]] == [("hostile", "online")]
+    both = client.get("/api/search", params=[("outlet_type", "online"), ("outlet_type", "newspaper")]).json()
+    assert both["total"] == 3
+    assert client.get("/api/articles/maji").json()["outlet_type"] == "newspaper"

@@ -49,6 +49,15 @@ def test_source_facet_is_labelled_with_the_outlet(client):
     assert "council completes water project" in filtered and "1–1 of 1 story (1 article)" in filtered
 
 
+def test_outlet_type_facet_is_labelled_in_both_languages_and_filters(client):
+    html = client.get("/", params={"q": "Bagamoyo"}).text
+    assert "Aina ya chombo · Outlet type" in html
+    assert re.search(r'outlet_type=newspaper">Gazeti · Newspaper <span class="count">2</span>', html)
+    [online] = [href for href in hrefs(html) if "outlet_type=online" in href]
+    filtered = client.get(online).text
+    assert "1–1 of 1 story (1 article)" in filtered and "/articles/hostile" in filtered and "/articles/water" not in filtered
+
+
 def test_paging_links_keep_the_search(client):
     first = client.get("/", params={"q": "Bagamoyo", "limit": 1}).text
     assert "1–1 of 2 stories (3 articles)" in first and 'rel="prev"' not in first

@@ -55,6 +55,7 @@ CORPUS = [
         "school",
         title="Shule mpya Mapinga",
         text="Wanafunzi wa Mapinga wamepata madarasa mapya.",
+        outlet_type="online",
         published=NOW - timedelta(days=10),
         cluster_id="maji",
         topics=("education",),
@@ -67,6 +68,7 @@ CORPUS = [
         text="Councillors debated the district council budget for water and roads.",
         source_id="thecitizen-rss",
         outlet="The Citizen",
+        outlet_type="",  # indexed before outlet types were kept
         language="en",
         published=None,
     ),
@@ -168,6 +170,7 @@ def test_facets_count_the_whole_result_not_the_page(filled):
     assert by_field["language"] == {"sw": 2, "en": 2}
     assert by_field["source_id"] == {"mwananchi-rss": 2, "thecitizen-rss": 2}
     assert by_field["outlet"] == {"Mwananchi": 2, "The Citizen": 2}
+    assert by_field["outlet_type"] == {"newspaper": 2, "online": 1}  # an unknown type is in no bucket
     narrowed = search(filled, "council", facets=("language",))
     assert set(narrowed.facets) == {"language"}
     assert {b.value: b.count for b in narrowed.facets["language"]} == {"en": 2}
@@ -184,6 +187,8 @@ def test_filters_on_the_analysis_fields(filled):
     assert found(people=("Shauri Selenda",)) == {"roads"}
     assert found(organisations=("Halmashauri ya Wilaya ya Bagamoyo",)) == {"maji"}
     assert found(cluster_ids=("maji",)) == {"maji", "school"}
+    assert found(outlet_types=("online",)) == {"school"}
+    assert found(outlet_types=("newspaper", "online")) == {"maji", "roads", "school"}
     assert found(about_council=True) == {"maji", "roads"}
     assert found(about_council=False) == {"school", "undated"}
     assert found(about_council=True, topics=("projects",), languages=("sw",)) == {"maji"}
