@@ -117,6 +117,7 @@ def test_article_page_shows_escaped_paragraphs_and_metadata(client):
     html = client.get("/articles/maji").text
     assert "<p>Wananchi wamepongeza hatua hiyo.</p>" in html
     assert "06 Mar 2026, 01:30 EAT" in html and "Asha Mussa" in html
+    assert "<dt>Aina ya chombo · Outlet type</dt><dd>Gazeti · Newspaper</dd>" in html
     assert f'<a href="{MAJI.url}" rel="noopener noreferrer">' in html
 
 
