@@ -27,7 +27,7 @@ class FetchedPage:
     fetched_at: datetime
     source_id: str
     outlet: str
-    outlet_type: str = ""
+    outlet_type: str | None = None
     encoding: str | None = None  # the charset the HTTP header declared; pipeline/decode.py decides
     entry: FeedEntry = field(default_factory=FeedEntry)
     archive: ArchiveRef | None = None

@@ -51,7 +51,7 @@ class SearchHitOut(BaseModel):
     url: str
     title: str
     outlet: str
-    outlet_type: str = Field(description="newspaper, online, tv, radio, blog or government; empty when not recorded.")
+    outlet_type: str | None = Field(description="newspaper, online, tv, radio, blog or government; null when not recorded.")
     source_id: str
     language: str
     published: datetime | None = Field(description="Publication time, UTC.")
@@ -168,7 +168,7 @@ class ArticleOut(BaseModel):
     summary: str
     source_id: str
     outlet: str
-    outlet_type: str = Field(description="newspaper, online, tv, radio, blog or government; empty when not recorded.")
+    outlet_type: str | None = Field(description="newspaper, online, tv, radio, blog or government; null when not recorded.")
     language: str
     authors: list[str]
     image: str | None

@@ -33,6 +33,7 @@ from store.models import (
     SourceHealth,
     SourceRun,
     StoryMember,
+    story_member_fields,
 )
 from store.query import QueryNode
 from store.tokens import indexed_text
@@ -414,7 +415,7 @@ def _page_search(request: SearchRequest, query: dict) -> dict:
     sort = _NEWEST_FIRST if request.by_newest else _BEST_FIRST
     search = {"query": query, "sort": sort, "from": request.offset, "size": request.limit, "track_total_hits": True}
     if request.collapse:  # each story's first article in the sort leads it, its inner hits the same order
-        inner = {"name": _OTHERS, "size": MAX_STORY_OTHERS + 1, "sort": sort, "_source": list(StoryMember.FIELDS)}
+        inner = {"name": _OTHERS, "size": MAX_STORY_OTHERS + 1, "sort": sort, "_source": story_member_fields()}
         search["collapse"] = {"field": "story", "inner_hits": inner, "max_concurrent_group_searches": GROUP_SEARCHES}
     return search
 
@@ -442,7 +443,6 @@ def article_document(article: Article) -> dict:
     """The article's record, with what search reads besides: its story and the words of its title and text."""
     return {
         **article.to_record(),
-        "outlet_type": article.outlet_type or None,  # unknown: in no bucket, as on the embedded store
         "story": article.story_id,
         WORD_FIELDS["title"]: indexed_text(article.title),
         WORD_FIELDS["text"]: indexed_text(article.text),

@@ -72,7 +72,7 @@ class Article:
     language: str
     fetched_at: datetime
     published: datetime | None = None
-    outlet_type: str = ""  # the source's (newspaper, online, tv, ...); empty for articles indexed before it was kept
+    outlet_type: str | None = None  # the source's (newspaper, online, tv, ...); None if indexed before it was kept
     authors: tuple[str, ...] = ()
     summary: str = ""
     image: str | None = None
@@ -106,7 +106,6 @@ class Article:
         values = {name: record.get(name) for name in cls.__dataclass_fields__}
         values["authors"] = tuple(record.get("authors") or ())
         values["summary"] = record.get("summary") or ""
-        values["outlet_type"] = record.get("outlet_type") or ""
         values["fetched_at"] = _parse_iso(record["fetched_at"])
         values["published"] = _parse_iso(record["published"]) if record.get("published") else None
         values["archive"] = ArchiveRef(**record["archive"]) if record.get("archive") else None
@@ -205,17 +204,20 @@ class StoryMember:
     outlet: str
     published: datetime | None = None
 
-    FIELDS: ClassVar[tuple[str, ...]] = ("doc_id", "url", "title", "outlet", "published")
-
     @classmethod
     def of(cls, article: Article) -> StoryMember:
         return cls(article.doc_id, article.url, article.title, article.outlet, article.published)
 
     @classmethod
     def from_record(cls, record: dict) -> StoryMember:
-        """From the FIELDS of an article's record."""
+        """From these fields of an article's record (story_member_fields())."""
         published = _parse_iso(record["published"]) if record.get("published") else None
         return cls(record["doc_id"], record["url"], record["title"], record["outlet"], published)
+
+
+def story_member_fields() -> list[str]:
+    """The article record's fields a StoryMember is made of: what a store need fetch for one."""
+    return [member_field.name for member_field in fields(StoryMember)]
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,7 @@ CORPUS = [
         text="Councillors debated the district council budget for water and roads.",
         source_id="thecitizen-rss",
         outlet="The Citizen",
-        outlet_type="",  # indexed before outlet types were kept
+        outlet_type=None,  # indexed before outlet types were kept
         language="en",
         published=None,
     ),
