@@ -18,10 +18,10 @@ from pathlib import Path
 
 from crawlers.run import crawl, start_fork_server
 from crawlers.scrapy_settings import LOCAL_WEB
-from habari.config import Source
+from settings.config import Source
 from habari.demo.newsweb import NewsWeb
 from habari.demo.site import NewsArticle, NewsSite
-from habari.settings import Settings
+from settings.environment import Settings
 from store import SearchRequest, open_store
 from store.query import parse_query
 

@@ -24,7 +24,7 @@ import numpy as np
 import yaml
 from datasketch import LeanMinHash, MinHashLSH
 
-from habari.settings import REPO_ROOT
+from settings.environment import REPO_ROOT
 from pipeline.dedupe import DedupeSettings, StoryClusters, band_buckets
 
 DATA = REPO_ROOT / "bench" / "data" / "dedupe"

@@ -21,7 +21,7 @@ from pathlib import Path
 import lxml.html
 import trafilatura
 
-from habari.settings import REPO_ROOT
+from settings.environment import REPO_ROOT
 from pipeline import extract as habari_extract
 from pipeline.decode import decode_html
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from habari.settings import Settings, StoreBackend
+from settings.environment import Settings, StoreBackend
 from store import Article, SearchRequest, open_store
 from store.query import parse_query
 

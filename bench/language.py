@@ -19,7 +19,7 @@ from pathlib import Path
 from lingua import Language, LanguageDetectorBuilder
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-from habari.settings import REPO_ROOT
+from settings.environment import REPO_ROOT
 from pipeline.language import LanguageDetector
 
 DATA = Path(__file__).parent / "data"

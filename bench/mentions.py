@@ -16,8 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from habari.config import WatchFile, load_config
-from habari.settings import REPO_ROOT
+from settings.config import WatchFile, load_config
+from settings.environment import REPO_ROOT
 from pipeline.mentions import CouncilMentions, MentionMatcher
 
 DATA = Path(__file__).parent / "data" / "mentions"

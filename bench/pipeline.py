@@ -25,8 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.extract import DEFAULT_DATASET, load_pages
-from habari.settings import Settings, StoreBackend
-from habari.config import HabariConfig
+from settings.environment import Settings, StoreBackend
+from settings.config import HabariConfig
 from pipeline import FetchedPage, Pipeline, Rejected
 from pipeline.chain import Document
 from pipeline.decode import decode_html

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bench.search_corpus import Corpus, ensure_corpus
 from bench.search_queries import KINDS, VARIANTS, QuerySpec, build_kinds, describe
-from habari.settings import REPO_ROOT, Settings, StoreBackend
+from settings.environment import REPO_ROOT, Settings, StoreBackend
 from store import ArticleStore, SearchRequest, StoreError
 from store.elasticsearch import ElasticsearchStore
 from store.query import parse_query

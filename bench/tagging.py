@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from habari.config import TopicsFile, WatchFile
-from habari.settings import REPO_ROOT
+from settings.config import TopicsFile, WatchFile
+from settings.environment import REPO_ROOT
 from pipeline.entities import EntityFinder
 from pipeline.sentiment import SentimentScorer
 from pipeline.topics import TopicTagger

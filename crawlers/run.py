@@ -27,8 +27,8 @@ from crawlers.source_stats import (
     outcomes_from_stats,
 )
 from crawlers.spider import NewsSpider
-from habari.config import Language, OutletType, Source, SourceKind
-from habari.settings import Settings
+from settings.config import Language, OutletType, Source, SourceKind
+from settings.environment import Settings
 from store import StoreError, open_store
 
 logger = logging.getLogger("habari.crawl")

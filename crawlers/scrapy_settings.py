@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crawlers.robots_cache import KEEP_SECONDS
-from habari.settings import Settings
+from settings.environment import Settings
 
 HABARI_SETTINGS = "HABARI_SETTINGS"  # the Scrapy setting holding Habari's own Settings object
 INDEX_BATCH_SIZE = "HABARI_INDEX_BATCH_SIZE"

@@ -12,7 +12,7 @@ from scrapy.http import HtmlResponse
 from scrapy.linkextractors import LinkExtractor
 
 from crawlers.links import ArticleLink
-from habari.config import Source
+from settings.config import Source
 from pipeline.page import FeedEntry
 
 _DATED_PATH = re.compile(r"/(19|20)\d\d/[01]?\d/[0-3]?\d/")

@@ -30,7 +30,7 @@ from crawlers.links import ArticleLink, SeenFilter
 from crawlers.scrapy_settings import HABARI_SETTINGS, INDEXING
 from crawlers.sections import read_section
 from crawlers.sitemaps import SitemapError, parse_sitemap
-from habari.config import Source, SourceKind
+from settings.config import Source, SourceKind
 from pipeline.page import FetchedPage
 from store import ArticleStore, open_store
 from store.models import FetchRecord

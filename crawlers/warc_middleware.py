@@ -18,7 +18,7 @@ from scrapy.http import Headers, Request, Response
 from scrapy.statscollectors import StatsCollector
 
 from crawlers import source_stats
-from crawlers.archive import Capture, WarcArchive
+from store.archive import Capture, WarcArchive
 
 logger = logging.getLogger(__name__)
 WARC_DIR = "HABARI_WARC_DIR"

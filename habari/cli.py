@@ -21,8 +21,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from habari.config import ConfigError, OutletType
-from habari.settings import Settings
+from settings.config import ConfigError, OutletType
+from settings.environment import Settings
 from store.models import SORT_ORDERS, SearchHit, SearchResult
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from crawlers.run import crawl
-from habari.config import ConfigError
-from habari.settings import Settings
+from settings.config import ConfigError
+from settings.environment import Settings
 
 log = logging.getLogger("habari.scheduler")
 JOB_PREFIX = "poll:"

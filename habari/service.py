@@ -11,7 +11,7 @@ import uvicorn
 
 from crawlers.run import start_fork_server
 from habari.scheduler import build_scheduler
-from habari.settings import Settings
+from settings.environment import Settings
 from search_api.app import create_app
 from store import open_store
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from habari.config import HabariConfig
+from settings.config import HabariConfig
 from pipeline.decode import decode_html
 from pipeline.dedupe import StoryClusters, StoryMembership
 from pipeline.entities import EntityFinder

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from habari.config import WatchFile
+from settings.config import WatchFile
 from pipeline.lexicons import PhraseMatch, PhraseMatcher, read_table
 from store.models import Entities
 

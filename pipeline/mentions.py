@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from habari.config import WatchFile
+from settings.config import WatchFile
 from pipeline.normalise import without_accents
 from store.models import Mention  # rule: name, alias, official, project, ward, village, place (namesake if excluded)
 

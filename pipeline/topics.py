@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from habari.config import Topic
+from settings.config import Topic
 from pipeline.lexicons import PhraseMatcher, tokens
 
 TITLE_WEIGHT = 2

@@ -7,8 +7,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from crawlers.archive import WarcArchive
-from habari.settings import Settings
+from store.archive import WarcArchive
+from settings.environment import Settings
 from search_api import routes_api, routes_pages, routes_snapshot
 from search_api.errors import install_error_handlers
 from search_api.templating import STATIC_DIR, make_templates

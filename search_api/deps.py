@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 
-from crawlers.archive import WarcArchive
-from habari.settings import Settings
+from store.archive import WarcArchive
+from settings.environment import Settings
 from store import ArticleStore
 
 

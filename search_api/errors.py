@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
-from crawlers.archive import ArchiveError
+from store.archive import ArchiveError
 from search_api.params import QUERY_HELP, ParameterError
 from search_api.schemas import ErrorResponse
 from search_api.templating import render

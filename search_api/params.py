@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Query, Request
 
-from habari.config import OutletType
+from settings.config import OutletType
 from store import SearchFilters, SearchRequest
 from store.models import Sentiment, SortOrder
 from store.query import QuerySyntaxError, parse_query

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from habari.config import HabariConfig
+from settings.config import HabariConfig
 
 
 @dataclass(frozen=True)

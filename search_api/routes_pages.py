@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
-from habari.settings import Settings
+from settings.environment import Settings
 from search_api.deps import SettingsDep, StoreDep, ZoneDep
 from search_api.errors import error_response
 from search_api.formatting import local_time, others_phrase, safe_link, snapshot_path, utc

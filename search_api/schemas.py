@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
-from habari.config import Source
+from settings.config import Source
 from search_api.formatting import local_time, snapshot_path, utc
 from store import Article, SearchHit, SearchRequest, SearchResult, StoryMember
 from store.models import MAX_STORY_OTHERS, ArchiveRef, DayCount, Sentiment, SortOrder

@@ -39,7 +39,7 @@ from store.query import QueryNode
 from store.tokens import indexed_text
 
 if TYPE_CHECKING:
-    from habari.settings import Settings
+    from settings.environment import Settings
 
 INDEX_VERSION = 2  # raise it when a mapping changes: opening the store then moves every document to the new index
 BULK_CHUNK = 500

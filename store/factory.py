@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from store.base import ArticleStore
 
 if TYPE_CHECKING:
-    from habari.settings import Settings
+    from settings.environment import Settings
 
 
 def open_store(settings: Settings) -> ArticleStore:

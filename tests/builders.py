@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
 
-from habari.config import Source
-from habari.settings import Settings
+from settings.config import Source
+from settings.environment import Settings
 from store import Article, ArticleStore, SearchRequest
 
 FETCHED_AT = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)

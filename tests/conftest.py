@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from habari.settings import Settings, StoreBackend
+from settings.environment import Settings, StoreBackend
 from store import ArticleStore, open_store
 
 pytest_plugins = ("tests.fakeweb",)

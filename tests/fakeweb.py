@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from habari.config import Source
+from settings.config import Source
 from habari.demo.content import demo_sources
 from habari.demo.hostile import (
     GzipBomb,

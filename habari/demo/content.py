@@ -11,7 +11,7 @@ from importlib import resources
 
 import yaml
 
-from habari.config import Source
+from settings.config import Source
 from habari.demo.site import NewsArticle, NewsSite
 
 DEMO_INTERVAL_MINUTES = 1

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import yaml
 
-from habari.config import Source
+from settings.config import Source
 from habari.demo.content import UpcomingStory, demo_sources, load_demo
 from habari.demo.newsweb import NewsWeb
 from habari.service import serve
-from habari.settings import Settings
+from settings.environment import Settings
 
 log = logging.getLogger("habari.demo")
 PUBLISH_EVERY_SECONDS = 45

@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 from crawlers.run import crawl
 from crawlers.scrapy_settings import LOCAL_WEB, CrawlLimits
 from crawlers.source_stats import SourceOutcome
-from habari.config import Source
+from settings.config import Source
 from habari.demo.newsweb import NewsWeb
 from habari.demo.site import RequestRecord
-from habari.settings import Settings
+from settings.environment import Settings
 from store import Article, open_store
 from tests.builders import all_articles, with_sources
 from tests.fakeweb import HOSTILE_SITES, site_sources

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from warcio.archiveiterator import ArchiveIterator
 
-from crawlers.archive import WarcArchive
+from store.archive import WarcArchive
 from crawlers.run import crawl
 from crawlers.scrapy_settings import LOCAL_WEB
 from habari.demo.content import demo_sources

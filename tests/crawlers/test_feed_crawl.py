@@ -8,7 +8,7 @@ import sqlite3
 
 from crawlers.run import crawl
 from crawlers.scrapy_settings import LOCAL_WEB
-from habari.config import Source
+from settings.config import Source
 from store import ArticleStore, SearchRequest, open_store
 from store.query import parse_query
 from tests.builders import with_sources

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from crawlers.run import crawl
 from crawlers.scrapy_settings import LOCAL_WEB
-from habari.config import Source
+from settings.config import Source
 from habari.demo.newsweb import NewsWeb
 from habari.demo.site import NewsSite
 from tests.builders import with_sources

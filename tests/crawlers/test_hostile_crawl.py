@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 
 from crawlers.source_stats import SourceOutcome
-from habari.settings import Settings
+from settings.environment import Settings
 from pipeline.normalise import clean_text
 from store import open_store
 from tests.crawlers.hostile import (

@@ -14,7 +14,7 @@ import pytest
 from crawlers.run import submit_url
 from crawlers.source_stats import SourceOutcome
 from crawlers.spider import FIRST_RUN_WINDOW, MAX_LISTINGS_PER_SOURCE
-from habari.settings import Settings
+from settings.environment import Settings
 from pipeline.normalise import clean_text
 from tests.builders import all_articles, with_sources
 from tests.crawlers.hostile import (

@@ -9,7 +9,7 @@ from scrapy.http import HtmlResponse
 from crawlers.feeds import FeedError, parse_feed
 from crawlers.sections import is_article_url, read_section
 from crawlers.sitemaps import SitemapError, parse_sitemap
-from habari.config import Source
+from settings.config import Source
 
 NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -9,7 +9,7 @@ from scrapy.settings import Settings as ScrapySettings
 from crawlers.robots_cache import KEEP_SECONDS, RobotsTxtOnlyPolicy
 from crawlers.run import crawl
 from crawlers.scrapy_settings import LOCAL_WEB, scrapy_settings
-from habari.config import Source
+from settings.config import Source
 from habari.demo.hostile import RetryLater
 from habari.demo.newsweb import NewsWeb
 from tests.builders import with_sources

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from crawlers.run import host_shards
-from habari.config import Source
+from settings.config import Source
 
 
 def source(source_id: str, url: str) -> Source:

@@ -13,7 +13,7 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.settings.default_settings import DOWNLOADER_MIDDLEWARES_BASE
 from scrapy.utils.test import get_crawler
 
-from crawlers.archive import WarcArchive
+from store.archive import WarcArchive
 from crawlers.scrapy_settings import scrapy_settings
 from crawlers.warc_middleware import WarcArchiveMiddleware
 from tests.fakeweb import unreachable_source

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 
-from habari.config import SourceKind
+from settings.config import SourceKind
 from tests.fakeweb import (
     BOMB_SLUG,
     CHARSET_SLUG,

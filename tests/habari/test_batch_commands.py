@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from habari.settings import REPO_ROOT
+from settings.environment import REPO_ROOT
 from tests.habari.test_cli import habari
 
 STORY = (

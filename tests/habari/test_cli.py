@@ -8,7 +8,7 @@ import subprocess
 import sys
 from datetime import datetime, timezone
 
-from habari.settings import REPO_ROOT, Settings
+from settings.environment import REPO_ROOT, Settings
 from store import Article, open_store
 from tests.builders import make_article
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from habari.config import ConfigError, load_config
-from habari.settings import REPO_ROOT
+from settings.config import ConfigError, load_config
+from settings.environment import REPO_ROOT
 
 SHIPPED = REPO_ROOT / "config"
 

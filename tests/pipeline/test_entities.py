@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bench.tagging import evaluate, load_set, load_taggers
-from habari.config import Names, Official, WatchFile
+from settings.config import Names, Official, WatchFile
 from pipeline.entities import EntityFinder
 
 WATCH = WatchFile(

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from bench.mentions import evaluate, load_labelled
-from habari.config import Names, WatchFile, load_config
-from habari.settings import REPO_ROOT
+from settings.config import Names, WatchFile, load_config
+from settings.environment import REPO_ROOT
 from pipeline.mentions import CouncilMentions, Mention, MentionMatcher
 
 NATIONAL = "The government released funds for roads across the country on Monday, the minister said in Dodoma."

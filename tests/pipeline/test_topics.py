@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from bench.tagging import evaluate, load_set, load_taggers
-from habari.config import ConfigError, Topic, load_config
-from habari.settings import REPO_ROOT
+from settings.config import ConfigError, Topic, load_config
+from settings.environment import REPO_ROOT
 from pipeline.topics import TopicTagger
 
 SHIPPED = load_config(REPO_ROOT / "config").topics

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from habari.settings import Settings
+from settings.environment import Settings
 from search_api import create_app
 from store import Article, ArticleStore
 from store.models import Entities, Mention

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 import uvicorn
 
-from habari.settings import StoreBackend
+from settings.environment import StoreBackend
 from search_api import create_app
 from store import open_store
 from tests.search_api.conftest import CORPUS, ROAD_STORY, STORIES

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 from fastapi.testclient import TestClient
 
-from habari.settings import Settings
+from settings.environment import Settings
 from search_api import create_app
 from store import (
     open_store,

@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 import pytest
 from fastapi.testclient import TestClient
 
-from crawlers.archive import Capture, WarcArchive
-from habari.settings import Settings
+from store.archive import Capture, WarcArchive
+from settings.environment import Settings
 from search_api import create_app
 from store import Article, ArticleStore
 from tests.search_api.conftest import MAJI, article

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import pytest
 from elasticsearch.helpers import bulk
 
-from habari.settings import StoreBackend
+from settings.environment import StoreBackend
 from store import Article, StoreError
 from store.elasticsearch import INDEX_VERSION, MAPPING, ElasticsearchStore, article_document
 from store.es_operations import FETCHES_MAPPING, fetch_action

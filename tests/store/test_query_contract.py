@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from habari.settings import StoreBackend
+from settings.environment import StoreBackend
 from store import SearchRequest, open_store
 from store.models import Entities
 from store.query import And, Keyword, Not, Or, Phrase, Prefix, QueryNode, Term, parse_query
@@ -164,7 +164,7 @@ trees = st.recursive(
 
 @pytest.fixture(scope="module")
 def both_stores(tmp_path_factory, request):
-    from habari.settings import Settings
+    from settings.environment import Settings
 
     es_url = request.getfixturevalue("es_url")
     data_dir = tmp_path_factory.mktemp("parity")

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawlers.archive import ArchiveError, Capture, WarcArchive
+from store.archive import ArchiveError, Capture, WarcArchive
 from store.models import ArchiveRef
 
 T0 = datetime(2026, 11, 28, 9, 30, 15, 123456, tzinfo=timezone.utc)

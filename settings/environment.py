@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from habari.config import HabariConfig, load_config
+from settings.config import HabariConfig, load_config
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
