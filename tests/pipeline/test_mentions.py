@@ -181,7 +181,7 @@ def test_mentions_come_title_first_then_in_text_order(matcher):
 
 
 def test_the_labelled_set_has_mention_precision_and_recall_of_at_least_095(matcher):
-    articles = load_labelled()
+    articles = [article for article in load_labelled() if article.kind in ("generated", "hard")]
     assert len(articles) >= 150 and {article.lang for article in articles} >= {"sw", "en"}
     evaluation = evaluate(matcher, articles)
     assert evaluation.mention_precision.value >= 0.95, evaluation.errors
