@@ -40,12 +40,15 @@ def in_case_of(name: str, original: str) -> str:
     return name.upper() if original.isupper() else name
 
 
-def fill(edit_new: str, original: str, rng: random.Random, pools: dict[str, dict[str, tuple[str, ...]]]) -> str:
+def fill(edit_new: str, original: str, rng: random.Random, pools: dict[str, dict[str, tuple[str, ...]]],
+         gold: bool) -> str:
+    """The edit with its placeholders filled; a place is gold unless the case is a namesake (another district's)."""
     def choose(match: re.Match[str]) -> str:
         kind = "everyday" if rng.random() < EVERYDAY_SHARE else "plain"
         if match.group(1) == "name":  # a person's name: not the council's place, so not gold
             return rng.choice(pools["name"]["plain" if rng.random() < 0.8 else "everyday"])
-        return f"[[{in_case_of(rng.choice(pools[match.group(1)][kind]), original)}]]"
+        name = in_case_of(rng.choice(pools[match.group(1)][kind]), original)
+        return f"[[{name}]]" if gold else name
 
     return PLACEHOLDER.sub(choose, edit_new)
 
@@ -92,7 +95,7 @@ def main() -> None:
             for original, new in edits:
                 if text.count(original) != 1:
                     raise SystemExit(f"{key}: {original!r} occurs {text.count(original)} times")
-                text = text.replace(original, fill(new, original, rng, pools))
+                text = text.replace(original, fill(new, original, rng, pools, entry["class"] != "namesake"))
             case = {
                 "id": f"tw-{number:03d}{'abc'[draw]}-{key}", "lang": "sw", "class": entry["class"],
                 "split": "held-out" if held_out else "dev", "about_council": entry.get("about", False),
