@@ -27,7 +27,7 @@ def test_a_name_match_records_rule_term_field_offsets_and_snippet(matcher):
     text = "Madiwani wa Halmashauri ya Wilaya ya Bagamoyo wamepitisha bajeti."
     result = matcher.find("Bajeti yapitishwa", text)
     assert result.mentions == (
-        Mention("name", "Halmashauri ya Wilaya ya Bagamoyo", "text", 12, 45, text),
+        Mention("name", "Halmashauri ya Wilaya ya Bagamoyo", "text", 12, 45, text, "the council's name"),
     )
 
 
