@@ -40,6 +40,7 @@ SENTENCE_END = re.compile(r"[.!?\n]")
 TITLE_FACTOR, LEAD_FACTOR, BODY_FACTOR = 3.0, 2.0, 0.7
 LEAD_CHARS = 400
 ABOUT_POINTS = 2.0
+PASSING_POINTS = 1.9  # the most that wards and villages in passing reach: just under the line
 SNIPPET_CHARS = 60
 
 # Swahili: a place takes the locative -ni (Bagamoyoni = in Bagamoyo); a longer place name also takes an
@@ -269,9 +270,11 @@ class MentionMatcher:
         found += [setting] if setting else []
         found.sort(key=lambda mention: (mention.field != "title", mention.start, mention.rule == SETTING))
         points = sum(RULE_WEIGHTS[mention.rule] * _position_factor(mention, lead_end) for mention in found)
+        if _places_in_passing(found):
+            points = min(points, PASSING_POINTS)
         return CouncilMentions(
             mentions=tuple(found),
-            about_council=points >= ABOUT_POINTS and not _places_in_passing(found),
+            about_council=points >= ABOUT_POINTS,
             relevance=round(points / (points + ABOUT_POINTS), 3),
             excluded=tuple(excluded),
         )
