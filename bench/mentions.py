@@ -1,4 +1,4 @@
-"""Benchmark: council mentions and about_council on the labelled sets, by class and by dev or held-out part; time per article.
+"""Benchmark: council mentions and about_council on the labelled sets, by class and part (dev, held-out); time taken.
 
 Usage: python -m bench.mentions [--shared ../shared] [--articles 1000] [--chars 3000] [--show-errors dev|held-out|all]
 """
@@ -115,7 +115,7 @@ def load_labelled(directory: Path = DATA) -> list[LabelledArticle]:
 
 
 def load_news(shared: Path) -> list[LabelledArticle]:
-    """The extraction dev set's 256 real articles from 40 countries (read here, never copied): none names the council."""
+    """The extraction dev set's 256 real articles from 40 countries (read here, not copied): none names the council."""
     gold_path = shared / "datasets" / "extraction-dev" / "gold.json"
     if not gold_path.is_file():
         return []
@@ -234,7 +234,7 @@ def per_article(matcher: MentionMatcher, articles: Sequence[LabelledArticle]) ->
 
 
 def scaling(matcher: MentionMatcher, articles: Sequence[LabelledArticle]) -> None:
-    """CPU per 1,000 characters of one article made of a 10,000-character block of the labelled texts, 1 to 100 times."""
+    """CPU per 1,000 characters of one article: a 10,000-character block of the labelled texts, 1 to 100 times."""
     block = "\n\n".join(article.text for article in articles)[:10_000]
     print("  one article of N characters (a block of the labelled texts repeated), CPU per 1,000 characters:")
     for repeats in (1, 10, 100):

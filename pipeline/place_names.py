@@ -131,10 +131,11 @@ class PlaceJudge:
         found = WORD_BEFORE.search(text, max(0, start - REACH), start - 1)
         return (found.group(), found.start()) if found else None
 
-    def _name_word(self, word: str) -> bool:
-        """A capitalised word that is neither an everyday word nor one of the council's own: part of a name."""
+    def _name_like(self, word: str) -> bool:
+        """Capitalised or in capitals, and neither an everyday word nor one of the council's own: part of a name."""
         folded = _fold(word)
-        return _capitalised(word) and folded not in everyday_words() and folded not in self._own_words
+        return (_capitalised(word) or _all_capitals(word)) and folded not in everyday_words() \
+            and folded not in self._own_words
 
     def _person_before(self, text: str, start: int, given_names: bool) -> str | None:
         """The name's first words when a title or given names come right before it: "Mhe Stanslaus Kondo",
@@ -146,8 +147,7 @@ class PlaceJudge:
             word, position = previous
             if _fold(word).rstrip(".") in self._titles:
                 return " ".join([word, *(name for name, _ in reversed(run))])
-            if not (_capitalised(word) or _all_capitals(word)) or _fold(word) in everyday_words() \
-                    or _fold(word) in self._own_words:
+            if not self._name_like(word):
                 break
             run.append(previous)
         if given_names and run and _capitalised(run[0][0]) and not _starts_sentence(text, run[0][1]):
@@ -170,20 +170,23 @@ class PlaceJudge:
     def _longer_name(self, text: str, start: int, end: int) -> str | None:
         """A capitalised name that this everyday word ends or starts: Afrika ya Kati, Unguja Mjini, Mlimani City."""
         following = NEXT_WORD.match(text, end)
-        if following and (self._name_word(following.group(1)) or (
-                _all_capitals(following.group(1)) and _fold(following.group(1)) not in everyday_words())):
+        if following and self._name_like(following.group(1)):
             return f"followed by '{following.group(1)}'"
         previous = self._word_before(text, start)
-        if previous and self._name_word(previous[0]) and not _starts_sentence(text, previous[1]):
+        if previous and _capitalised(previous[0]) and self._name_like(previous[0]) \
+                and not _starts_sentence(text, previous[1]):
             return f"after '{previous[0]}'"
         connected = CONNECTIVE_BEFORE.search(text, max(0, start - REACH), start)
-        if connected:
-            run = [match for match in WORD.finditer(text, max(0, start - REACH), connected.start())][-2:]
-            capitalised = [match for match in run if _capitalised(match.group()) or _all_capitals(match.group())]
-            last = run[-1] if run and run[-1].end() == connected.start() - 1 else None
-            if last and _capitalised(last.group()) and _fold(last.group()) not in self._own_words:
-                if self._name_word(last.group()) or (len(capitalised) == 2 and not _starts_sentence(text, run[0].start())):
-                    return f"after '{' '.join(match.group() for match in run[-len(capitalised):])}'"
+        if not connected:
+            return None
+        run = list(WORD.finditer(text, max(0, start - REACH), connected.start()))[-2:]
+        if not run or run[-1].end() != connected.start() - 1 or not _capitalised(last := run[-1].group()) \
+                or _fold(last) in self._own_words:
+            return None
+        # A name before the connective (Afrika ya Kati), or two capitalised words (Biashara Ndogo na za Kati)
+        capitalised = [match.group() for match in run if _capitalised(match.group()) or _all_capitals(match.group())]
+        if self._name_like(last) or (len(capitalised) == 2 and not _starts_sentence(text, run[0].start())):
+            return f"after '{' '.join(capitalised if len(capitalised) == 2 else [last])}'"
         return None
 
 

@@ -1,4 +1,4 @@
-"""Writes pipeline/lexicons/everyday_sw.tsv: how often each word of real Swahili tweets is written in lower case and capitalised.
+"""Writes pipeline/lexicons/everyday_sw.tsv: how often words of real Swahili tweets are in lower case and capitalised.
 
 pipeline/place_names.py reads it to tell a ward named like an everyday word (Kati, Sokoni) from one that is only a name.
 Usage: python scripts/build_everyday_words.py [--data ../shared/datasets/sentiment-sw]

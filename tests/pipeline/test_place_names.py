@@ -80,7 +80,7 @@ def test_a_place_name_counts_with_the_evidence_it_was_used_as_one(judge, text, n
         ("Kati ya wakazi 500, nusu hawana maji.", "Kati", Verdict.UNSURE, "starts a sentence"),
         ("“Ukumbi huu ni mdogo,” alisema.", "Ukumbi", Verdict.UNSURE, "starts a sentence"),
         ("KATI YA WAKAZI 500 HAWANA MAJI", "KATI", Verdict.UNSURE, "in capitals"),
-        ("Balozi wa Jamhuri ya Afrika ya Kati amewasili.", "Kati", Verdict.NOT_PLACE, "longer name here (after 'Afrika')"),
+        ("Balozi wa Jamhuri ya Afrika ya Kati amewasili.", "Kati", Verdict.NOT_PLACE, "name here (after 'Afrika')"),
         ("Tawi la benki Mlimani City limefunguliwa.", "Mlimani", Verdict.NOT_PLACE, "followed by 'City'"),
         ("Rais atazuru Unguja Mjini kesho.", "Mjini", Verdict.NOT_PLACE, "after 'Unguja'"),
         ("Mikopo ya Biashara Ndogo na za Kati imeongezeka.", "Kati", Verdict.NOT_PLACE, "after 'Biashara Ndogo'"),

@@ -1,6 +1,6 @@
-"""Writes tweets.jsonl: real Swahili tweets with the council's names placed as tweets_spec.yaml says, for bench/mentions.py.
+"""Writes tweets.jsonl for bench/mentions.py: real Swahili tweets with the council's names placed in them.
 
-Each case is in the dev or the held-out part by the seed, fixed before any rule was tuned; a third also comes in capitals.
+Placed as tweets_spec.yaml says; each case is in the dev or held-out part by the seed, fixed before any rule was tuned.
 Usage: python bench/data/mentions/build_tweets.py [--data ../shared/datasets/sentiment-sw]
 """
 from __future__ import annotations
