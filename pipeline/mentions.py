@@ -1,6 +1,7 @@
 """Council mentions: which watch-file term matched where in an article, and whether the story is about the council.
 
-Each match says its rule, term, field, offsets and snippet; a namesake or a lone place name is kept as an exclusion.
+Each match says its rule, term, field, offsets, snippet and evidence; a namesake, an everyday word or a lone place name
+is kept as an exclusion with its reason.
 """
 from __future__ import annotations
 
@@ -11,22 +12,35 @@ from types import MappingProxyType
 
 from settings.config import WatchFile
 from pipeline.normalise import without_accents
-from store.models import Mention  # rule: name, alias, official, project, ward, village, place (namesake if excluded)
+from pipeline.place_names import PlaceJudge, Verdict
+from store.models import Mention  # rule: name, alias, official, project, ward, village, place, setting
 
 # Evidence each rule gives. The bare place name is shared with the town and the constituency, so it
-# counts only in an article that also has a mention of another rule.
+# counts only in an article that also has a mention of another rule. A ward or village in the title or
+# lead with the district named in the same sentence sets the story in the council's area: about its service
+# delivery, so that mention adds a "setting" one ("Wakazi wa kata ya Kati wilayani Bagamoyo wamelalamikia ...").
 RULE_WEIGHTS = MappingProxyType(
-    {"name": 1.0, "alias": 1.0, "official": 1.0, "project": 0.5, "ward": 0.5, "village": 0.5, "place": 0.25}
+    {"name": 1.0, "alias": 1.0, "official": 1.0, "project": 0.5, "ward": 0.5, "village": 0.5, "place": 0.25,
+     "setting": 0.5}
 )
+EVIDENCE = MappingProxyType({
+    "name": "the council's name", "alias": "the council's short name", "official": "an official's full name",
+    "project": "a flagship project's name", "place": "the district's name, beside other mentions of the council",
+})
+PLACE_RULES = ("ward", "village")
+SETTING = "setting"
 NAMESAKE = "namesake"
 SURNAME = "surname"  # a bare surname: kept only if the article also names the official or the council
+SENTENCE_END = re.compile(r"[.!?\n]")
 
 # Where a mention is: the title counts most, then the lead (the text's first paragraph, at most
 # LEAD_CHARS long), then the body. A document whose points reach ABOUT_POINTS is about the council:
-# one strong mention in the title or lead, three in the body, a ward in the title with the place name.
+# one strong mention in the title or lead, three in the body, a ward in the title with the place name; but
+# wards and villages alone only from the title or with the district named (the setting).
 TITLE_FACTOR, LEAD_FACTOR, BODY_FACTOR = 3.0, 2.0, 0.7
 LEAD_CHARS = 400
 ABOUT_POINTS = 2.0
+PASSING_POINTS = 1.9  # the most that wards and villages in passing reach: just under the line
 SNIPPET_CHARS = 60
 
 # Swahili: a place takes the locative -ni (Bagamoyoni = in Bagamoyo); a longer place name also takes an
@@ -66,6 +80,7 @@ class CouncilMentions:
 class _Term:
     rule: str
     term: str
+    evidence: str = ""
 
 
 @dataclass(frozen=True)
@@ -174,7 +189,8 @@ def _branches(watch: WatchFile) -> Iterator[_Branch]:
         before = "(?:" + "|".join(_phrase(title) for title in titles) + ")" + TITLE_GAP
         first_words = tuple(_first_word(title) for title in titles)
         yield _Branch(
-            _Term("official", official.name), _phrase(_surname(official.name)), first_words, before=before, words=2
+            _Term("official", official.name, "the surname after a title"), _phrase(_surname(official.name)),
+            first_words, before=before, words=2,
         )
 
 
@@ -207,33 +223,55 @@ class MentionMatcher:
             for word in branch.first_words:
                 prefixes.setdefault(word, set()).update(branch.prefixes)
         self._triggers = tuple((word, tuple(sorted(attached - {""}))) for word, attached in prefixes.items())
+        self._places = PlaceJudge(watch)
 
     def find(self, title: str, text: str) -> CouncilMentions:
         """The mentions, title first then in text order; points are RULE_WEIGHTS times the position factors."""
         found: list[Mention] = []
         excluded: list[Exclusion] = []
         surnames: list[Mention] = []
+        unsure: list[Exclusion] = []  # an everyday word where case says nothing: a place if named as one elsewhere
         for field, value in (("title", title), ("text", text)):
             folded = fold_with_offsets(value)
-            for rule, term, (start, end) in self._scan(folded):
-                mention = Mention(rule, term, field, start, end, _snippet(value, start, end))
-                if rule == NAMESAKE:
-                    excluded.append(Exclusion(mention, f"'{term}' is a namesake, not the council"))
-                elif rule == SURNAME:
-                    surnames.append(mention)
+            for term, (start, end) in self._scan(folded):
+                evidence = term.evidence or EVIDENCE.get(term.rule, "")
+                mention = Mention(term.rule, term.term, field, start, end, _snippet(value, start, end), evidence)
+                if term.rule == NAMESAKE:
+                    excluded.append(Exclusion(mention, f"'{term.term}' is a namesake, not the council"))
+                elif term.rule == SURNAME:
+                    surnames.append(replace(mention, rule="official", evidence="the surname, once the article "
+                                                                                "names the official or the council"))
+                elif term.rule in PLACE_RULES:
+                    judgement = self._places.judge(value, start, end, term.term, term.rule)
+                    judged = replace(mention, evidence=judgement.reason)
+                    if judgement.verdict is Verdict.PLACE:
+                        found.append(judged)
+                    else:
+                        (unsure if judgement.verdict is Verdict.UNSURE else excluded).append(
+                            Exclusion(judged, judgement.reason))
                 else:
                     found.append(mention)
+        places_named = {mention.term for mention in found if mention.rule in PLACE_RULES}
+        for exclusion in unsure:
+            if exclusion.mention.term in places_named:
+                found.append(replace(exclusion.mention, evidence="named as a place elsewhere in the article"))
+            else:
+                excluded.append(exclusion)
         # An official's bare surname ("Selenda alisema") counts once the article has named them or the council.
         council_named = any(mention.rule in ("name", "alias") for mention in found)
         named = {mention.term for mention in found if mention.rule == "official"}
-        found += [replace(m, rule="official") for m in surnames if council_named or m.term in named]
+        found += [mention for mention in surnames if council_named or mention.term in named]
         if all(mention.rule == "place" for mention in found):
             reason = "the bare place name, with no other mention of the council in the article"
             excluded += [Exclusion(mention, reason) for mention in found]
             found = []
-        found.sort(key=lambda mention: (mention.field != "title", mention.start))
         lead_end = _lead_end(text)
+        setting = _setting(found, {"title": title, "text": text}, lead_end)
+        found += [setting] if setting else []
+        found.sort(key=lambda mention: (mention.field != "title", mention.start, mention.rule == SETTING))
         points = sum(RULE_WEIGHTS[mention.rule] * _position_factor(mention, lead_end) for mention in found)
+        if _places_in_passing(found):
+            points = min(points, PASSING_POINTS)
         return CouncilMentions(
             mentions=tuple(found),
             about_council=points >= ABOUT_POINTS,
@@ -241,19 +279,19 @@ class MentionMatcher:
             excluded=tuple(excluded),
         )
 
-    def _scan(self, folded: _Folded) -> Iterator[tuple[str, str, tuple[int, int]]]:
-        """(rule, term, span in the original) for each match, left to right, not overlapping; bare surnames too."""
+    def _scan(self, folded: _Folded) -> Iterator[tuple[_Term, tuple[int, int]]]:
+        """(term, span in the original) for each match, left to right, not overlapping; bare surnames too."""
         matched_to = 0
         for start in self._candidate_starts(folded.text):
             if start < matched_to:
                 continue
             if match := self._pattern.match(folded.text, start):
                 group = match.lastgroup or ""
-                term = self._terms[int(group[1:])]
                 matched_to = match.end()
-                yield term.rule, term.term, folded.original_span(*match.span(group))
+                yield self._terms[int(group[1:])], folded.original_span(*match.span(group))
             elif surname := self._surnames.match(folded.text, start):
-                yield SURNAME, self._officials_by_surname[surname.group()], folded.original_span(*surname.span())
+                term = _Term(SURNAME, self._officials_by_surname[surname.group()])
+                yield term, folded.original_span(*surname.span())
 
     def _candidate_starts(self, text: str) -> list[int]:
         """Where a trigger word starts a word, or follows an attached prefix (str.find beats a regex scan)."""
@@ -266,6 +304,29 @@ class MentionMatcher:
                 starts += [found - len(prefix) for prefix in attached if text.endswith(prefix, 0, found)]
                 found = text.find(word, found + 1)
         return sorted(starts)
+
+
+def _setting(found: list[Mention], values: dict[str, str], lead_end: int) -> Mention | None:
+    """A ward or village in the title or lead with the district named in the same sentence, as one mention of both."""
+    reach = {"title": min(len(values["title"]), LEAD_CHARS), "text": lead_end}
+    near = [mention for mention in found if mention.end <= reach[mention.field]]  # a bounded few: cost stays linear
+    districts = [mention for mention in near if mention.rule == "place"]
+    for place in (mention for mention in near if mention.rule in PLACE_RULES):
+        value = values[place.field]
+        for district in (mention for mention in districts if mention.field == place.field):
+            between = min(place.end, district.end), max(place.start, district.start)
+            if not SENTENCE_END.search(value, *between):
+                start, end = min(place.start, district.start), max(place.end, district.end)
+                evidence = (f"a story set in the council's {place.rule} {place.term}, with the district named "
+                            f"in the same sentence: about the council's service delivery")
+                return Mention(SETTING, place.term, place.field, start, end, _snippet(value, start, end), evidence)
+    return None
+
+
+def _places_in_passing(found: list[Mention]) -> bool:
+    """Only wards, villages and the district, none in the title and none with the district in its sentence: a story
+    that passes through the council's places (a namesake's, perhaps) but is not set in one."""
+    return all(mention.rule in (*PLACE_RULES, "place") and mention.field != "title" for mention in found)
 
 
 def _lead_end(text: str) -> int:

@@ -145,12 +145,14 @@ class ArchiveOut(BaseModel):
 
 
 class MentionOut(BaseModel):
-    rule: str = Field(description="The watch.yaml rule: name, alias, official, project, ward, village, place.")
+    rule: str = Field(description="The watch.yaml rule: name, alias, official, project, ward, village, place; "
+                                  "setting: a ward or village in the title or lead with the district named.")
     term: str = Field(description="The configured term that matched.")
     field: str = Field(description="title or text.")
     start: int = Field(description="Character offset of the match in that field.")
     end: int
     snippet: str
+    evidence: str = Field(default="", description="Why it counts, e.g. a ward \"after 'kata ya'\".")
 
 
 class EntitiesOut(BaseModel):

@@ -158,6 +158,9 @@ class WatchFile(_Frozen):
     villages: tuple[NonEmptyStr, ...] = ()
     projects: tuple[NonEmptyStr, ...] = ()
     namesakes: tuple[NonEmptyStr, ...] = ()
+    # Wards and villages named like an everyday word that the shipped word list does not know: each counts
+    # only where the text uses it as a place (pipeline/place_names.py).
+    everyday_words: tuple[NonEmptyStr, ...] = ()
 
     @property
     def search_terms(self) -> tuple[str, ...]:
@@ -189,6 +192,14 @@ class WatchFile(_Frozen):
             if folded in first_key:
                 raise ValueError(f"{key}: '{term}' is already listed at {first_key[folded]}; list each term once")
             first_key[folded] = key
+        return self
+
+    @model_validator(mode="after")
+    def _everyday_words_are_places(self) -> WatchFile:
+        places = {" ".join(place.casefold().split()) for place in (*self.wards, *self.villages)}
+        for index, word in enumerate(self.everyday_words):
+            if " ".join(word.casefold().split()) not in places:
+                raise ValueError(f"everyday_words[{index}]: '{word}' is not one of the wards or villages")
         return self
 
     @model_validator(mode="after")

@@ -34,7 +34,8 @@ class ArchiveRef:
 @dataclass(frozen=True)
 class Mention:
     """Where the council is mentioned, and why that counts: the watch rule and configured term that
-    matched, the field ("title" or "text"), character offsets into that field, and a snippet around it."""
+    matched, the field ("title" or "text"), character offsets into that field, a snippet around it, and
+    the evidence that made it count (a ward "after 'kata ya'"; empty in records made before it was kept)."""
 
     rule: str
     term: str
@@ -42,6 +43,7 @@ class Mention:
     start: int
     end: int
     snippet: str
+    evidence: str = ""
 
 
 @dataclass(frozen=True)

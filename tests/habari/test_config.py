@@ -87,6 +87,8 @@ def test_a_file_that_is_not_a_mapping(config_dir):
         ("honorifics: [Bw.,", "honorifics: [Bw., '',", "at honorifics[1]: String should have at least 1 character"),
         ("honorifics: [Bw.,", "honorifics: [Bw., '-',", "honorifics[1]: '-' has no letters or digits to match"),
         ("  - Kaole\n", "  - '...'\n", "villages[0]: '...' has no letters or digits to match"),
+        ("projects:\n", "everyday_words: [Kaole, Sokoni]\nprojects:\n",
+         "everyday_words[1]: 'Sokoni' is not one of the wards or villages"),
     ],
 )
 def test_a_bad_watch_file_names_the_key_of_the_mistake(config_dir, old, new, expected):

@@ -1,12 +1,15 @@
 """Council mentions: each matching rule, namesakes, offsets into accented text, about_council and relevance.
 
-The last test runs the labelled set (bench/data/mentions) and holds mention precision and recall at 0.95.
+The labelled sets (bench/data/mentions) hold the figures; hypothesis holds that any text gives a result, in linear time.
 """
 from __future__ import annotations
 
-import pytest
+import time
 
-from bench.mentions import evaluate, load_labelled
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from bench.mentions import bench_watch, evaluate, load_labelled
 from settings.config import Names, WatchFile, load_config
 from settings.environment import REPO_ROOT
 from pipeline.mentions import CouncilMentions, Mention, MentionMatcher
@@ -19,6 +22,12 @@ def matcher() -> MentionMatcher:
     return MentionMatcher(load_config(REPO_ROOT / "config").watch)
 
 
+@pytest.fixture(scope="module")
+def everyday() -> MentionMatcher:
+    """The shipped watch file with wards and villages named like everyday words (Kati, Ukumbi, Sokoni ...)."""
+    return MentionMatcher(bench_watch(load_config(REPO_ROOT / "config").watch))
+
+
 def spans(result: CouncilMentions, field: str, value: str) -> list[str]:
     return [value[mention.start : mention.end] for mention in result.mentions if mention.field == field]
 
@@ -27,7 +36,7 @@ def test_a_name_match_records_rule_term_field_offsets_and_snippet(matcher):
     text = "Madiwani wa Halmashauri ya Wilaya ya Bagamoyo wamepitisha bajeti."
     result = matcher.find("Bajeti yapitishwa", text)
     assert result.mentions == (
-        Mention("name", "Halmashauri ya Wilaya ya Bagamoyo", "text", 12, 45, text),
+        Mention("name", "Halmashauri ya Wilaya ya Bagamoyo", "text", 12, 45, text, "the council's name"),
     )
 
 
@@ -181,9 +190,110 @@ def test_mentions_come_title_first_then_in_text_order(matcher):
 
 
 def test_the_labelled_set_has_mention_precision_and_recall_of_at_least_095(matcher):
-    articles = load_labelled()
+    articles = [article for article in load_labelled() if article.kind in ("generated", "hard")]
     assert len(articles) >= 150 and {article.lang for article in articles} >= {"sw", "en"}
     evaluation = evaluate(matcher, articles)
     assert evaluation.mention_precision.value >= 0.95, evaluation.errors
     assert evaluation.mention_recall.value >= 0.95, evaluation.errors
     assert evaluation.about_precision.value >= 0.9 and evaluation.about_recall.value >= 0.9, evaluation.errors
+
+
+@pytest.mark.parametrize("split", ["dev", "held-out"])
+def test_the_real_tweets_hold_the_figures_measured_on_them(everyday, split):
+    """Floors just under bench/mentions.py's figures (docs/benchmarks.md): a change that lowers one fails here."""
+    tweets = [article for article in load_labelled() if article.id.startswith("tw-") and article.split == split]
+    assert len(tweets) > 150
+    evaluation = evaluate(everyday, tweets)
+    assert evaluation.about_precision.value >= 0.95 and evaluation.about_recall.value >= 0.95, evaluation.errors
+    assert evaluation.mention_precision.value >= 0.95 and evaluation.mention_recall.value >= 0.95, evaluation.errors
+    assert evaluation.passing_found.value >= 0.85, evaluation.errors
+    for kind in ("word", "namesake"):
+        quiet = evaluate(everyday, [article for article in tweets if article.kind == kind])
+        assert quiet.false_alarms.value <= 0.1, quiet.errors
+
+
+def test_every_mention_says_its_evidence(everyday):
+    for article in load_labelled():
+        for mention in everyday.find(article.title, article.text).mentions:
+            assert mention.evidence, (article.id, mention)
+
+
+ISSUE_EXAMPLE = ("Wakazi wa kata ya Kati wilayani Bagamoyo wamelalamikia huduma za maji na kuiomba halmashauri "
+                 "kuingilia kati.")
+
+
+def test_a_ward_story_that_names_the_district_is_about_the_council_and_says_why(everyday):
+    result = everyday.find("", ISSUE_EXAMPLE)
+    assert [(m.rule, ISSUE_EXAMPLE[m.start : m.end]) for m in result.mentions] == [
+        ("ward", "Kati"), ("setting", "Kati wilayani Bagamoyo"), ("place", "Bagamoyo"),
+    ]
+    ward, setting, _ = result.mentions
+    assert ward.evidence == "after 'kata'" and "with the district named" in setting.evidence
+    assert "service delivery" in setting.evidence and result.about_council and result.relevance > 0.5
+    (word,) = [exclusion for exclusion in result.excluded if exclusion.mention.start > 100]
+    assert ISSUE_EXAMPLE[word.mention.start : word.mention.end] == "kati" and "everyday word" in word.reason
+
+
+def test_the_same_ward_without_the_district_is_a_passing_mention(everyday):
+    text = ISSUE_EXAMPLE.replace(" wilayani Bagamoyo", "")
+    result = everyday.find("", text)
+    assert [m.rule for m in result.mentions] == ["ward"] and not result.about_council and result.relevance < 0.5
+    two_places = everyday.find("", "Wananchi wa Dunda na Kaole wamepata maji safi.")
+    assert len(two_places.mentions) == 2 and not two_places.about_council and two_places.relevance < 0.5
+
+
+def test_another_district_named_after_the_ward_is_a_namesake(everyday):
+    result = everyday.find("", ISSUE_EXAMPLE.replace("Bagamoyo", "Tunduru"))
+    assert result.mentions == () and "another district (wilayani Tunduru)" in result.excluded[0].reason
+
+
+def test_a_capitalised_everyday_word_counts_where_the_article_names_it_as_a_place(everyday):
+    result = everyday.find("MAFURIKO YAKUMBA KATI", "Familia 40 katika kata ya Kati hazina makazi baada ya mafuriko.")
+    assert [(m.field, m.evidence) for m in result.mentions] == [
+        ("title", "named as a place elsewhere in the article"), ("text", "after 'kata'"),
+    ]
+    alone = everyday.find("KATI YA WAKAZI 500 WAKOSA MAJI", "Nusu ya wakazi hawana maji safi.")
+    assert alone.mentions == () and "in capitals" in alone.excluded[0].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Mhe Stanslaus Kondo alikabidhi saruji.", "BW JONATHAN KONDO AMESEMA HATUA ZITACHUKULIWA",
+     "Balozi wa Jamhuri ya Afrika ya Kati amewasili.", "Tawi la NMB Mlimani City litakuwa wazi.",
+     "Liverpool imethibitisha kuwa kiungo wa kati Fabinho atakuwa nje wiki 8.", "Tulikutana ukumbini jana."],
+)
+def test_people_longer_names_and_everyday_words_are_no_mention(everyday, text):
+    result = everyday.find("", text)
+    assert result.mentions == () and result.excluded and all(exclusion.reason for exclusion in result.excluded)
+
+
+FRAGMENTS = st.sampled_from([
+    "kata ya", "KATA YA", "Kati", "KATI", "kati", "Ukumbini", "Sokoni", "Mlimani City", "wilayani", "Bagamoyo",
+    "Tunduru", "Mhe", "Stanslaus", "Kondo", "Halmashauri ya Wilaya ya Bagamoyo", "Shauri Selenda", "Selenda",
+    "Mji wa Bagamoyo", ".", ",", "\n", "“", "\u00ad", "\u200b", "\u202e", "\ud800", "ß", "ǅ", "İ", "  ",
+])
+ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=300)
+COMPOSED = st.lists(FRAGMENTS | ANY_TEXT, max_size=40).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=ANY_TEXT | COMPOSED, text=ANY_TEXT | COMPOSED)
+def test_any_text_gives_mentions_inside_their_fields(everyday, title, text):
+    result = everyday.find(title, text)
+    fields = {"title": title, "text": text}
+    for mention in (*result.mentions, *(exclusion.mention for exclusion in result.excluded)):
+        assert 0 <= mention.start < mention.end <= len(fields[mention.field])
+    assert 0 <= result.relevance < 1 and result.about_council == (result.relevance >= 0.5)
+
+
+def test_the_time_grows_in_proportion_to_the_text(everyday):
+    block = "\n".join(article.text for article in load_labelled() if article.id.startswith("tw-"))[:20_000]
+
+    def seconds(repeats: int) -> float:
+        text = "\n".join([block] * repeats)
+        began = time.process_time()
+        everyday.find(text[:200], text)
+        return time.process_time() - began
+
+    small, large = min(seconds(1) for _ in range(3)), min(seconds(20) for _ in range(2))
+    assert large < 40 * small, (small, large)  # 20 times the text; a quadratic cost would be 400 times

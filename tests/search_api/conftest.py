@@ -42,7 +42,7 @@ MAJI = article(
     about_council=True,
     relevance=0.83,
     mentions=(Mention("name", "Halmashauri ya Wilaya ya Bagamoyo", "text", 0, 33,
-                      "Halmashauri ya Wilaya ya Bagamoyo imekamilisha mradi wa maji"),),
+                      "Halmashauri ya Wilaya ya Bagamoyo imekamilisha mradi wa maji", "the council's name"),),
     topics=("water",),
     sentiment="positive",
     entities=Entities(places=("Kaole",), organisations=("Halmashauri ya Wilaya ya Bagamoyo",)),

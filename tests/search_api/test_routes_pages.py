@@ -124,7 +124,7 @@ def test_article_page_shows_escaped_paragraphs_and_metadata(client):
 def test_article_page_explains_the_mentions_and_links_the_story(client):
     html = client.get("/articles/maji").text
     assert "About the council" in html and "Maji · Water" in html and "Positive" in html and "Kaole" in html
-    assert "<strong>Halmashauri ya Wilaya ya Bagamoyo</strong> (name, text 0–33)" in html
+    assert "<strong>Halmashauri ya Wilaya ya Bagamoyo</strong> (name: the council&#39;s name, text 0–33)" in html
     [story] = [href for href in hrefs(html) if "story=" in href]
     listed = client.get(story).text
     assert "collapse=false" in story and "1–2 of 2 articles" in listed and WATER.title in listed
