@@ -8,6 +8,7 @@ import argparse
 import html
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable
@@ -117,6 +118,8 @@ def _parser() -> argparse.ArgumentParser:
                            " day (UTC)")
     reprocess.add_argument("--source", action="append", metavar="ID", default=[], help="only this source"
                            " (repeatable)")
+    reprocess.add_argument("--workers", type=_positive, default=min(2, os.cpu_count() or 1), metavar="N",
+                           help="processes running the pipeline (default: 2, or 1 on a one-core machine)")
     reprocess.add_argument("--restart", action="store_true", help="start from the beginning even if a run of"
                            " the same selection was stopped part-way")
     reprocess.set_defaults(handler=_reprocess)
@@ -295,7 +298,6 @@ def _process(settings: Settings, arguments: argparse.Namespace) -> int:
 
 
 def _reprocess(settings: Settings, arguments: argparse.Namespace) -> int:
-    from pipeline import Pipeline
     from pipeline.reprocess import CheckpointFile, ReprocessRequest, Reprocessor, Stage
     from store import StoreError, open_store
     from store.archive import WarcArchive
@@ -309,14 +311,10 @@ def _reprocess(settings: Settings, arguments: argparse.Namespace) -> int:
     checkpoints = CheckpointFile(settings.data_dir / "reprocess-checkpoint.json")
     try:
         with open_store(settings) as store:
-            pipeline = Pipeline.open(settings.config, settings.stories_path)
-            try:
-                reprocessor = Reprocessor(pipeline, store, WarcArchive(settings.warc_dir), settings.config.sources,
-                                          checkpoints)
-                tally = _with_progress(lambda show: reprocessor.run(request, not arguments.restart, show),
-                                       _reprocess_totals, "reading")
-            finally:
-                pipeline.close()
+            reprocessor = Reprocessor(settings.config, settings.stories_path, store, WarcArchive(settings.warc_dir),
+                                      checkpoints, arguments.workers)
+            tally = _with_progress(lambda show: reprocessor.run(request, not arguments.restart, show),
+                                   _reprocess_totals, "reading")
     except StoreError as error:
         print(f"habari: {error}", file=sys.stderr)
         return 1
@@ -334,6 +332,12 @@ def _reprocess(settings: Settings, arguments: argparse.Namespace) -> int:
 
 def _reprocess_totals(tally: ReprocessTally) -> str:
     return f"{tally.done:,} read, {tally.indexed:,} updated, {sum(tally.skipped.values()):,} not indexed"
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
 
 
 def _day(text: str) -> date:

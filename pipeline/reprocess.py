@@ -6,10 +6,14 @@ stopped run resumes where it was. Story membership already assigned is kept (an 
 """
 from __future__ import annotations
 
+import atexit
 import logging
+import multiprocessing
 import os
+import signal
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from enum import Enum
@@ -22,7 +26,7 @@ from w3lib.encoding import http_content_type_encoding
 from pipeline.chain import Analysis, Document, Pipeline, Rejected
 from pipeline.normalise import canonical_url, doc_id_for
 from pipeline.page import FeedEntry, FetchedPage, PageContext
-from settings.config import Source
+from settings.config import HabariConfig
 from store import Article, ArticleSelection, ArticleStore
 from store.archive import ArchivedCapture, ArchiveProblem, WarcArchive
 from store.models import ArchiveRef
@@ -30,6 +34,7 @@ from store.models import ArchiveRef
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
+WORKER_CHUNK = 8  # jobs sent to a worker process at a time
 NO_SOURCE = "no source known for the page (archived before pages kept their source)"
 NOT_SELECTED = "not from the sources asked for"
 
@@ -103,16 +108,28 @@ class CheckpointFile:
         self.path.unlink(missing_ok=True)
 
 
-class Reprocessor:
-    """Runs one request over the archive or the store; `progress` is told the tally after every batch."""
+@dataclass(frozen=True)
+class _Job:
+    """One item for the pipeline: an archived page or a stored article; or why there is nothing to do."""
 
-    def __init__(self, pipeline: Pipeline, store: ArticleStore, archive: WarcArchive, sources: tuple[Source, ...],
-                 checkpoints: CheckpointFile) -> None:
-        self._pipeline = pipeline
+    position: Checkpoint
+    page: FetchedPage | None = None
+    stored: Article | None = None
+    skipped: str | None = None
+
+
+class Reprocessor:
+    """Runs one request over the archive or the store, with `workers` processes for the pipeline (each its own,
+    sharing the story file as crawls do); `progress` is told the tally after every batch."""
+
+    def __init__(self, config: HabariConfig, stories_path: Path | None, store: ArticleStore, archive: WarcArchive,
+                 checkpoints: CheckpointFile, workers: int = 1) -> None:
+        self._config = config
+        self._stories_path = stories_path
         self._store = store
         self._archive = archive
-        self._sources = {source.id: source for source in sources}
         self._checkpoints = checkpoints
+        self._workers = workers
 
     def run(self, request: ReprocessRequest, resume: bool = True,
             progress: Callable[[ReprocessTally], None] | None = None) -> ReprocessTally:
@@ -120,17 +137,21 @@ class Reprocessor:
         to; the checkpoint is removed once the whole selection is done."""
         start = self._checkpoints.load(request) if resume else None
         tally = ReprocessTally(resumed_after=start.done if start else 0)
-        results = self._from_archive(request, start, tally) if request.stage is Stage.extract else \
-            self._from_store(request, start, tally)
+        jobs = self._archive_jobs(request, start, tally) if request.stage is Stage.extract else \
+            self._store_jobs(request, start, tally)
         batch: list[Article] = []
         position = start or Checkpoint(request)
-        for article, reached in results:
-            if article is not None:
-                batch.append(article)
-            position = replace(reached, done=tally.done)
-            if len(batch) >= BATCH_SIZE:
-                self._write(batch, position, tally, progress)
-                batch = []
+        with _worked(jobs, self._config, self._stories_path, self._workers) as results:
+            for job, outcome in results:
+                tally.read += 1
+                if isinstance(outcome, Article):
+                    batch.append(outcome)
+                else:
+                    tally.skipped[outcome] += 1
+                position = replace(job.position, done=tally.done)
+                if len(batch) >= BATCH_SIZE:
+                    self._write(batch, position, tally, progress)
+                    batch = []
         self._write(batch, position, tally, progress)
         self._store.refresh()
         self._checkpoints.clear()
@@ -144,40 +165,20 @@ class Reprocessor:
         if progress is not None:
             progress(tally)
 
-    def _from_archive(self, request: ReprocessRequest, start: Checkpoint | None, tally: ReprocessTally
-                      ) -> Iterator[tuple[Article | None, Checkpoint]]:
+    def _archive_jobs(self, request: ReprocessRequest, start: Checkpoint | None, tally: ReprocessTally
+                      ) -> Iterator[_Job]:
         for found in self._archive.captures(request.since, start.record if start else None):
             if isinstance(found, ArchiveProblem):
                 tally.problems.append(f"{found.warc_file} at offset {found.offset}: {found.reason}")
                 continue
-            tally.read += 1
-            yield self._page_article(found, request, tally), Checkpoint(request, record=found.ref)
-
-    def _page_article(self, capture: ArchivedCapture, request: ReprocessRequest, tally: ReprocessTally
-                      ) -> Article | None:
-        context = self._context(capture, tally)
-        if context is None:
-            tally.skipped[NO_SOURCE] += 1
-            return None
-        if request.source_ids and context.source_id not in request.source_ids:
-            tally.skipped[NOT_SELECTED] += 1
-            return None
-        page = FetchedPage(
-            url=capture.page.url,
-            body=capture.page.payload,
-            fetched_at=capture.page.fetched_at,
-            source_id=context.source_id,
-            outlet=context.outlet,
-            outlet_type=context.outlet_type,
-            encoding=http_content_type_encoding(capture.page.header("Content-Type") or ""),
-            entry=context.entry,
-            archive=capture.ref,
-        )
-        result = self._pipeline.process_page(page)
-        if isinstance(result, Rejected):
-            tally.skipped[result.reason] += 1
-            return None
-        return result
+            position = Checkpoint(request, record=found.ref)
+            context = self._context(found, tally)
+            if context is None:
+                yield _Job(position, skipped=NO_SOURCE)
+            elif request.source_ids and context.source_id not in request.source_ids:
+                yield _Job(position, skipped=NOT_SELECTED)
+            else:
+                yield _Job(position, page=_page(found, context))
 
     def _context(self, capture: ArchivedCapture, tally: ReprocessTally) -> PageContext | None:
         """The context the crawl recorded; for pages archived before it was, the stored article's, or the one
@@ -192,19 +193,82 @@ class Reprocessor:
             entry = FeedEntry(stored.title, stored.published, stored.summary, stored.authors)
             return PageContext(stored.source_id, stored.outlet, stored.outlet_type, entry)
         host = urlsplit(capture.page.url).hostname
-        on_host = [source for source in self._sources.values() if urlsplit(source.url).hostname == host]
+        on_host = [source for source in self._config.sources if urlsplit(source.url).hostname == host]
         if len(on_host) != 1:
             return None
         return PageContext(on_host[0].id, on_host[0].outlet, on_host[0].outlet_type.value)
 
-    def _from_store(self, request: ReprocessRequest, start: Checkpoint | None, tally: ReprocessTally
-                    ) -> Iterator[tuple[Article | None, Checkpoint]]:
+    def _store_jobs(self, request: ReprocessRequest, start: Checkpoint | None, tally: ReprocessTally
+                    ) -> Iterator[_Job]:
         since = datetime.combine(request.since, time(), UTC) if request.since else None
         selection = ArticleSelection(request.source_ids, since, start.doc_id if start else None)
         for stored in self._store.articles(selection):
-            tally.read += 1
-            document = Document(stored.url, stored.title, stored.text, stored.published)
-            yield with_analysis(stored, self._pipeline.analyse(document)), Checkpoint(request, doc_id=stored.doc_id)
+            yield _Job(Checkpoint(request, doc_id=stored.doc_id), stored=stored)
+
+
+def _page(capture: ArchivedCapture, context: PageContext) -> FetchedPage:
+    return FetchedPage(
+        url=capture.page.url,
+        body=capture.page.payload,
+        fetched_at=capture.page.fetched_at,
+        source_id=context.source_id,
+        outlet=context.outlet,
+        outlet_type=context.outlet_type,
+        encoding=http_content_type_encoding(capture.page.header("Content-Type") or ""),
+        entry=context.entry,
+        archive=capture.ref,
+    )
+
+
+class _Worker:
+    """The pipeline in one process: a job's article, or the reason it gives none."""
+
+    def __init__(self, config: HabariConfig, stories_path: Path | None) -> None:
+        self.pipeline = Pipeline.open(config, stories_path)
+
+    def handle(self, job: _Job) -> tuple[_Job, Article | str]:
+        if job.page is not None:
+            result = self.pipeline.process_page(job.page)
+            return _light(job), result.reason if isinstance(result, Rejected) else result
+        if job.stored is not None:
+            document = Document(job.stored.url, job.stored.title, job.stored.text, job.stored.published)
+            return _light(job), with_analysis(job.stored, self.pipeline.analyse(document))
+        return job, job.skipped or ""
+
+
+def _light(job: _Job) -> _Job:
+    """The job without its page or article: what comes back from a worker is only where it was."""
+    return _Job(job.position)
+
+
+_PROCESS_WORKER: _Worker | None = None
+
+
+def _start_worker(config: HabariConfig, stories_path: Path | None) -> None:
+    global _PROCESS_WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the main process's to handle
+    _PROCESS_WORKER = _Worker(config, stories_path)
+    atexit.register(_PROCESS_WORKER.pipeline.close)
+
+
+def _handle_in_worker(job: _Job) -> tuple[_Job, Article | str]:
+    assert _PROCESS_WORKER is not None
+    return _PROCESS_WORKER.handle(job)
+
+
+@contextmanager
+def _worked(jobs: Iterator[_Job], config: HabariConfig, stories_path: Path | None, workers: int
+            ) -> Iterator[Iterator[tuple[_Job, Article | str]]]:
+    """The jobs' outcomes in the jobs' order, from this process or from a pool of `workers` processes."""
+    if workers <= 1:
+        worker = _Worker(config, stories_path)
+        try:
+            yield map(worker.handle, jobs)
+        finally:
+            worker.pipeline.close()
+        return
+    with multiprocessing.get_context("spawn").Pool(workers, _start_worker, (config, stories_path)) as pool:  # no fork of our threads
+        yield pool.imap(_handle_in_worker, jobs, chunksize=WORKER_CHUNK)
 
 
 def with_analysis(article: Article, analysis: Analysis) -> Article:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import Pipeline
 from pipeline.page import FeedEntry, PageContext
 from pipeline.reprocess import NO_SOURCE, CheckpointFile, ReprocessRequest, Reprocessor, Stage
 from settings.environment import REPO_ROOT, Settings
@@ -45,10 +44,10 @@ def archive_pages(settings: Settings, places: list[str], with_context: bool = Tr
     return urls
 
 
-def reprocessor(settings: Settings, store: ArticleStore) -> tuple[Reprocessor, Pipeline]:
-    pipeline = Pipeline.open(settings.config, settings.stories_path)
+def reprocessor(settings: Settings, store: ArticleStore, workers: int = 1) -> Reprocessor:
     checkpoints = CheckpointFile(settings.data_dir / "reprocess-checkpoint.json")
-    return Reprocessor(pipeline, store, WarcArchive(settings.warc_dir), settings.config.sources, checkpoints), pipeline
+    return Reprocessor(settings.config, settings.stories_path, store, WarcArchive(settings.warc_dir), checkpoints,
+                       workers)
 
 
 def with_village(config_dir: Path, village: str) -> None:
@@ -67,11 +66,7 @@ def test_the_archive_alone_is_indexed_and_a_watch_change_reaches_every_stored_ar
         store, store_settings, config_dir):
     settings = Settings(**{**store_settings.model_dump(), "config_dir": config_dir})
     archive_pages(settings, ["Msata"] * 3 + ["Kaole"])
-    runner, pipeline = reprocessor(settings, store)
-    try:
-        tally = runner.run(ReprocessRequest(Stage.extract))
-    finally:
-        pipeline.close()
+    tally = reprocessor(settings, store).run(ReprocessRequest(Stage.extract))
     assert (tally.read, tally.indexed) == (4, 4)
     stored = {article.url: article for article in store.articles()}
     assert {article.source_id for article in stored.values()} == {"mwananchi-rss"}
@@ -80,11 +75,7 @@ def test_the_archive_alone_is_indexed_and_a_watch_change_reaches_every_stored_ar
 
     with_village(config_dir, "Msata")
     settings = Settings(**{**settings.model_dump(), "config_dir": config_dir})
-    runner, pipeline = reprocessor(settings, store)
-    try:
-        tally = runner.run(ReprocessRequest(Stage.analyse))
-    finally:
-        pipeline.close()
+    tally = reprocessor(settings, store, workers=2).run(ReprocessRequest(Stage.analyse))
     assert (tally.read, tally.indexed) == (4, 4)
     after = list(store.articles())
     assert {article.doc_id for article in after} == ids_before
@@ -93,10 +84,11 @@ def test_the_archive_alone_is_indexed_and_a_watch_change_reaches_every_stored_ar
                for article in after if "Msata" in article.title)
 
 
-def test_a_stopped_run_resumes_after_its_last_stored_batch(store, store_settings, monkeypatch):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_stopped_run_resumes_after_its_last_stored_batch(store, store_settings, monkeypatch, workers):
     monkeypatch.setattr("pipeline.reprocess.BATCH_SIZE", 2)
     archive_pages(store_settings, [f"Kijiji{number}" for number in range(7)])
-    runner, pipeline = reprocessor(store_settings, store)
+    runner = reprocessor(store_settings, store, workers)
     batches = []
 
     def stop_after_two(tally):
@@ -104,14 +96,11 @@ def test_a_stopped_run_resumes_after_its_last_stored_batch(store, store_settings
         if len(batches) == 2:
             raise KeyboardInterrupt
 
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            runner.run(ReprocessRequest(Stage.extract), progress=stop_after_two)
-        store.refresh()
-        assert store.count() == 4
-        tally = runner.run(ReprocessRequest(Stage.extract))
-    finally:
-        pipeline.close()
+    with pytest.raises(KeyboardInterrupt):
+        runner.run(ReprocessRequest(Stage.extract), progress=stop_after_two)
+    store.refresh()
+    assert store.count() == 4
+    tally = runner.run(ReprocessRequest(Stage.extract))
     assert (tally.resumed_after, tally.read, tally.done) == (4, 3, 7)
     assert store.count() == 7
     assert not (store_settings.data_dir / "reprocess-checkpoint.json").exists()
@@ -123,12 +112,9 @@ def test_pages_archived_without_their_source_take_the_stored_articles_or_the_hos
     foreign.write(Capture("https://unknown.example/habari/1", 200, (("Content-Type", "text/html"),),
                           page_html(9, "Kaole")))
     foreign.close()
-    runner, pipeline = reprocessor(store_settings, store)
-    try:
-        tally = runner.run(ReprocessRequest(Stage.extract))
-        since = runner.run(ReprocessRequest(Stage.extract, since=date(2026, 11, 21)))
-    finally:
-        pipeline.close()
+    runner = reprocessor(store_settings, store)
+    tally = runner.run(ReprocessRequest(Stage.extract))
+    since = runner.run(ReprocessRequest(Stage.extract, since=date(2026, 11, 21)))
     assert tally.indexed == 2 and tally.skipped[NO_SOURCE] == 1
     assert {article.url for article in store.articles()} == set(urls)
     assert {article.outlet for article in store.articles()} == {"Mwananchi"}  # the configured source on the host
