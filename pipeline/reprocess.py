@@ -267,7 +267,8 @@ def _worked(jobs: Iterator[_Job], config: HabariConfig, stories_path: Path | Non
         finally:
             worker.pipeline.close()
         return
-    with multiprocessing.get_context("spawn").Pool(workers, _start_worker, (config, stories_path)) as pool:  # no fork of our threads
+    spawned = multiprocessing.get_context("spawn")  # fresh processes: forking would copy the store's threads
+    with spawned.Pool(workers, _start_worker, (config, stories_path)) as pool:
         yield pool.imap(_handle_in_worker, jobs, chunksize=WORKER_CHUNK)
 
 
