@@ -18,6 +18,7 @@ from scrapy.http import Headers, Request, Response
 from scrapy.statscollectors import StatsCollector
 
 from crawlers import source_stats
+from pipeline.page import FeedEntry, PageContext
 from store.archive import Capture, WarcArchive
 
 logger = logging.getLogger(__name__)
@@ -66,7 +67,13 @@ class WarcArchiveMiddleware:
 
 
 def capture(request: Request, response: Response) -> Capture:
-    """The exchange as Scrapy saw it; Scrapy keeps header names in its own capitalisation."""
+    """The exchange as Scrapy saw it (Scrapy keeps header names in its own capitalisation), with the page's
+    source and feed entry when the spider gave them, so that the archive alone can be processed again."""
+    source = request.meta.get("source")
+    context = None
+    if source is not None:
+        entry = request.meta.get("entry") or FeedEntry()
+        context = PageContext(source.id, source.outlet, source.outlet_type.value, entry).to_json()
     return Capture(
         url=response.url,
         status=response.status,
@@ -76,6 +83,7 @@ def capture(request: Request, response: Response) -> Capture:
         request_headers=_pairs(request.headers),
         protocol=response.protocol or "HTTP/1.1",
         ip_address=str(response.ip_address) if response.ip_address else None,
+        context=context,
     )
 
 

@@ -8,11 +8,13 @@ import argparse
 import html
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -27,8 +29,11 @@ from store.models import SORT_ORDERS, SearchHit, SearchResult
 
 if TYPE_CHECKING:
     from crawlers.progress import CrawlProgress
+    from pipeline.reprocess import ReprocessTally
 
 EXIT_CONFIG = 2
+Tally = TypeVar("Tally")
+Done = TypeVar("Done")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,6 +107,23 @@ def _parser() -> argparse.ArgumentParser:
                          " topics.yaml from (default: HABARI_CONFIG_DIR)")
     process.set_defaults(handler=_process)
 
+    reprocess = commands.add_parser(
+        "reprocess", help="analyse what is already collected again, fetching nothing (after a change to the config"
+        " or the pipeline); a stopped run resumes"
+    )
+    reprocess.add_argument("--stage", choices=["extract", "analyse"], default="extract",
+                           help="extract: every archived page through the whole pipeline (the default);"
+                           " analyse: the stored text through mentions, topics, tone and entities only (faster)")
+    reprocess.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="only pages fetched on or after this"
+                           " day (UTC)")
+    reprocess.add_argument("--source", action="append", metavar="ID", default=[], help="only this source"
+                           " (repeatable)")
+    reprocess.add_argument("--workers", type=_positive, default=min(2, os.cpu_count() or 1), metavar="N",
+                           help="processes running the pipeline (default: 2, or 1 on a one-core machine)")
+    reprocess.add_argument("--restart", action="store_true", help="start from the beginning even if a run of"
+                           " the same selection was stopped part-way")
+    reprocess.set_defaults(handler=_reprocess)
+
     demo = commands.add_parser("demo", help="run Habari against a bundled offline web of demo news sites")
     demo.set_defaults(handler=_demo)
     return parser
@@ -122,7 +144,8 @@ def _crawl(settings: Settings, arguments: argparse.Namespace) -> int:
     if unknown:
         print(f"habari: unknown source {', '.join(unknown)}; known: {', '.join(sorted(known))}", file=sys.stderr)
         return EXIT_CONFIG
-    outcomes = _with_progress(lambda on_progress: crawl(settings, arguments.source, on_progress=on_progress))
+    outcomes = _with_progress(lambda show: crawl(settings, arguments.source, on_progress=show), _crawl_totals,
+                              "starting the crawl")
     table = Table("source", "outcome", "pages", "indexed", "error")
     for outcome in outcomes:
         table.add_row(
@@ -136,22 +159,19 @@ def _crawl(settings: Settings, arguments: argparse.Namespace) -> int:
     return 0 if all(outcome.ok for outcome in outcomes) else 1
 
 
-def _with_progress(run: Callable[[Callable[[CrawlProgress], None] | None], list]) -> list:
-    """On a terminal, a live line of running totals while the crawl runs; elsewhere only the logs."""
+def _with_progress(run: Callable[[Callable[[Tally], None] | None], Done], describe: Callable[[Tally], str],
+                   starting: str) -> Done:
+    """On a terminal, a live line of running totals while `run` works; elsewhere only the logs."""
     if not sys.stderr.isatty():
         return run(None)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        line = progress.add_task("starting the crawl", total=None)
+        line = progress.add_task(starting, total=None)
+        return run(lambda totals: progress.update(line, description=describe(totals)))
 
-        def show(totals: CrawlProgress) -> None:
-            description = (
-                f"{totals.requests} requests, {totals.pages_fetched} pages fetched,"
-                f" {totals.articles_indexed} articles indexed"
-            )
-            progress.update(line, description=description)
 
-        return run(show)
+def _crawl_totals(totals: CrawlProgress) -> str:
+    return f"{totals.requests} requests, {totals.pages_fetched} pages fetched, {totals.articles_indexed} articles indexed"
 
 
 def _add_url(settings: Settings, arguments: argparse.Namespace) -> int:
@@ -275,6 +295,56 @@ def _process(settings: Settings, arguments: argparse.Namespace) -> int:
     finally:
         pipeline.close()
     return 1 if failed else 0
+
+
+def _reprocess(settings: Settings, arguments: argparse.Namespace) -> int:
+    from pipeline.reprocess import CheckpointFile, ReprocessRequest, Reprocessor, Stage
+    from store import StoreError, open_store
+    from store.archive import WarcArchive
+
+    known = {source.id for source in settings.config.sources}
+    unknown = sorted(set(arguments.source) - known)
+    if unknown:
+        print(f"habari: unknown source {', '.join(unknown)}; known: {', '.join(sorted(known))}", file=sys.stderr)
+        return EXIT_CONFIG
+    request = ReprocessRequest(Stage(arguments.stage), arguments.since, tuple(sorted(set(arguments.source))))
+    checkpoints = CheckpointFile(settings.data_dir / "reprocess-checkpoint.json")
+    try:
+        with open_store(settings) as store:
+            reprocessor = Reprocessor(settings.config, settings.stories_path, store, WarcArchive(settings.warc_dir),
+                                      checkpoints, arguments.workers)
+            tally = _with_progress(lambda show: reprocessor.run(request, not arguments.restart, show),
+                                   _reprocess_totals, "reading")
+    except StoreError as error:
+        print(f"habari: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("habari: stopped; run the same command again to go on from the last batch stored", file=sys.stderr)
+        return 130
+    resumed = f" (resumed after {tally.resumed_after:,} done before)" if tally.resumed_after else ""
+    print(f"{tally.read:,} read{resumed}, {tally.indexed:,} articles updated")
+    for reason, count in tally.skipped.most_common():
+        print(f"  {count:,} not indexed: {reason}")
+    for problem in tally.problems:
+        print(f"habari: {problem}", file=sys.stderr)
+    return 1 if tally.problems else 0
+
+
+def _reprocess_totals(tally: ReprocessTally) -> str:
+    return f"{tally.done:,} read, {tally.indexed:,} updated, {sum(tally.skipped.values()):,} not indexed"
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day written YYYY-MM-DD") from None
 
 
 def _write_lines(results: Iterable[dict]) -> int:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from pydantic import TypeAdapter, ValidationError
+
 from store.models import ArchiveRef, FetchRecord
 
 
@@ -33,3 +35,30 @@ class FetchedPage:
     archive: ArchiveRef | None = None
     fetch: FetchRecord | None = None  # to keep once the page's article is indexed or rejected, so a page that
     # could not be indexed is fetched again on the next poll
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What the crawl knew of a page besides its bytes, kept beside it in the WARC archive so that the page
+    can be processed again from the archive alone: its source, and what its feed or listing said."""
+
+    source_id: str
+    outlet: str
+    outlet_type: str | None = None
+    entry: FeedEntry = field(default_factory=FeedEntry)
+
+    def to_json(self) -> bytes:
+        return _CONTEXT.dump_json(self)
+
+    @classmethod
+    def from_json(cls, data: bytes) -> PageContext:
+        """ValueError naming what is wrong when the bytes are not a page context."""
+        try:
+            return _CONTEXT.validate_json(data)
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "the record"
+            raise ValueError(f"not a page context: {where}: {first['msg']}") from None
+
+
+_CONTEXT = TypeAdapter(PageContext)

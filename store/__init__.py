@@ -6,6 +6,7 @@ from store.base import ArticleStore, StoreError
 from store.factory import open_store
 from store.models import (
     Article,
+    ArticleSelection,
     FacetBucket,
     SearchFilters,
     SearchHit,

@@ -1,5 +1,6 @@
 """The WARC archive: each fetched article kept as request and response records, the evidence of what a
-page said; one gzip WARC file per UTC day, appended to, and records read back by offset with their hash checked.
+page said, with a metadata record of what the crawl knew about it; one gzip WARC file per UTC day, appended
+to, and records read back by offset with their hash checked, or all in order for re-processing.
 """
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ import logging
 import os
 import re
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from http import HTTPStatus
 from io import BytesIO
 from pathlib import Path
@@ -34,6 +35,8 @@ Headers = tuple[tuple[str, str], ...]
 WARC_VERSION = "1.1"
 ORIGINAL_PREFIX = "X-Archive-Orig-"
 _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\.warc\.gz")
+_DAY_FILE = re.compile(r"habari-(\d{8})\.warc\.gz")
+CONTEXT_TYPE = "application/json"  # the metadata record's payload: what the crawl knew of the page
 _GZIP = zlib.MAX_WBITS | 16
 GZIP_LEVEL = 1  # measured on real pages: level 9 takes 3x the time for files 16% smaller
 _UNREADABLE = (ArchiveLoadFailed, StatusAndHeadersParserException, OSError, EOFError, ValueError, zlib.error)
@@ -56,6 +59,7 @@ class Capture:
     request_headers: Headers = ()
     protocol: str = "HTTP/1.1"
     ip_address: str | None = None
+    context: bytes | None = None  # JSON kept beside the response in a metadata record (the page's source, its feed entry)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,24 @@ class ArchivedPage:
 
     def header(self, name: str) -> str | None:
         return next((value for key, value in self.headers if key.lower() == name.lower()), None)
+
+
+@dataclass(frozen=True)
+class ArchivedCapture:
+    """One response record met while reading the archive in order, with the context recorded beside it."""
+
+    ref: ArchiveRef
+    page: ArchivedPage
+    context: bytes | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class ArchiveProblem:
+    """A part of the archive that could not be read in order: the file, where, and why."""
+
+    warc_file: str
+    offset: int
+    reason: str
 
 
 class WarcArchive:
@@ -134,6 +156,53 @@ class WarcArchive:
     def read_payload(self, ref: ArchiveRef) -> bytes:
         return self.read_record(ref).payload
 
+    def captures(self, since: date | None = None, after: ArchiveRef | None = None
+                 ) -> Iterator[ArchivedCapture | ArchiveProblem]:
+        """Every response record, oldest file first and in file order: the daily files from `since` (a UTC
+        day), resuming after the record `after`. A file that breaks off is reported and the next one read."""
+        for path in sorted(self.directory.glob("habari-*.warc.gz")):
+            day = _DAY_FILE.fullmatch(path.name)
+            if day is None or (since is not None and day.group(1) < f"{since:%Y%m%d}"):
+                continue
+            if after is not None and path.name < after.warc_file:
+                continue
+            yield from self._file_captures(path, after.offset if after and path.name == after.warc_file else -1)
+
+    def _file_captures(self, path: Path, after_offset: int) -> Iterator[ArchivedCapture | ArchiveProblem]:
+        pending: _Pending | None = None  # a response waits for the metadata record that follows it
+        offset = 0
+        try:
+            with path.open("rb") as stream:
+                size = os.fstat(stream.fileno()).st_size  # a crawl may append while we read: judge what was there
+                records = ArchiveIterator(stream)
+                for record in records:
+                    payload = record.raw_stream.read()  # before the offset: asking for it reads the record to its end
+                    offset = records.get_record_offset()
+                    if record.rec_type == "metadata" and pending is not None:
+                        if record.rec_headers.get_header("WARC-Concurrent-To") == pending.page_id:
+                            pending = _with_context(pending, payload)
+                        continue
+                    if record.rec_type != "response" or record.http_headers is None:
+                        continue
+                    yield from _flushed(pending)
+                    pending = None
+                    if offset <= after_offset:
+                        continue
+                    found = _archived_capture(path.name, offset, record, payload)
+                    if isinstance(found, ArchiveProblem):
+                        yield found
+                        continue
+                    pending = _Pending(record.rec_headers.get_header("WARC-Record-ID"), found)
+                read_to = records.offset  # warcio ends quietly at a member torn by an interrupted write
+                if read_to < size:
+                    yield from _flushed(pending)
+                    pending = None
+                    yield ArchiveProblem(path.name, read_to, "the file ends in an incomplete record, left by an"
+                                         " interrupted write")
+        except _UNREADABLE as error:
+            yield ArchiveProblem(path.name, offset, f"the file cannot be read past this point ({error})")
+        yield from _flushed(pending)
+
     def close(self) -> None:
         if self._handle is not None:
             os.fsync(self._handle.fileno())
@@ -173,14 +242,53 @@ class WarcArchive:
         return self.directory / warc_file
 
 
+@dataclass(frozen=True)
+class _Pending:
+    page_id: str
+    capture: ArchivedCapture
+
+
+def _flushed(pending: _Pending | None) -> Iterator[ArchivedCapture]:
+    if pending is not None:
+        yield pending.capture
+
+
+def _with_context(pending: _Pending, context: bytes) -> _Pending:
+    capture = pending.capture
+    return _Pending(pending.page_id, ArchivedCapture(capture.ref, capture.page, context))
+
+
+def _archived_capture(warc_file: str, offset: int, record: ArcWarcRecord, payload: bytes
+                      ) -> ArchivedCapture | ArchiveProblem:
+    """The response record as a capture; a problem when its payload is not the one its digest names (a record
+    torn by a crash, which warcio reads as a short one)."""
+    sha256 = hashlib.sha256(payload).digest()
+    if record.rec_headers.get_header("WARC-Payload-Digest") != _payload_digest(sha256):
+        return ArchiveProblem(warc_file, offset, "the record is incomplete or altered: its payload does not match"
+                              " its WARC-Payload-Digest")
+    page = ArchivedPage(
+        url=record.rec_headers.get_header("WARC-Target-URI"),
+        status=int(record.http_headers.get_statuscode()),
+        headers=tuple(record.http_headers.headers),
+        payload=payload,
+        fetched_at=datetime.fromisoformat(record.rec_headers.get_header("WARC-Date")).astimezone(timezone.utc),
+    )
+    return ArchivedCapture(ArchiveRef(warc_file, offset, sha256.hex()), page)
+
+
+def _payload_digest(sha256: bytes) -> str:
+    return "sha256:" + base64.b32encode(sha256).decode()
+
+
 def _records(capture: Capture, moment: datetime, sha256: bytes) -> bytes:
-    """The response record then the request record (linked by WARC-Concurrent-To), each a gzip member."""
+    """The response record, the request record and, when the capture has a context, a metadata record
+    (the last two linked to the response by WARC-Concurrent-To), each a gzip member."""
     writer = WARCWriter(None, warc_version=WARC_VERSION)
     date = moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     warc_headers = {
         "WARC-Type": "response",
         "WARC-Date": date,
-        "WARC-Payload-Digest": "sha256:" + base64.b32encode(sha256).decode(),
+        "WARC-Payload-Digest": _payload_digest(sha256),
     }
     if capture.ip_address:
         warc_headers["WARC-IP-Address"] = capture.ip_address
@@ -202,8 +310,16 @@ def _records(capture: Capture, moment: datetime, sha256: bytes) -> bytes:
             request_headers, is_http_request=True,
         ),
     )
-    request.rec_headers.add_header("WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID"))
-    return _gzip_members(response, request)
+    response_id = response.rec_headers.get_header("WARC-Record-ID")
+    request.rec_headers.add_header("WARC-Concurrent-To", response_id)
+    if capture.context is None:
+        return _gzip_members(response, request)
+    metadata = writer.create_warc_record(
+        capture.url, "metadata", payload=BytesIO(capture.context), length=len(capture.context),
+        warc_content_type=CONTEXT_TYPE,
+        warc_headers_dict={"WARC-Type": "metadata", "WARC-Date": date, "WARC-Concurrent-To": response_id},
+    )
+    return _gzip_members(response, request, metadata)
 
 
 def _gzip_members(*records: ArcWarcRecord) -> bytes:

@@ -5,10 +5,11 @@ Writes are upserts keyed by `Article.doc_id`, so re-indexing the same page never
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from store.models import (
     Article,
+    ArticleSelection,
     FetchRecord,
     SearchFilters,
     SearchRequest,
@@ -36,6 +37,10 @@ class ArticleStore(ABC):
     @abstractmethod
     def search(self, request: SearchRequest) -> SearchResult:
         """Matching articles, best first (newest first when there is no query), with facets."""
+
+    @abstractmethod
+    def articles(self, selection: ArticleSelection = ArticleSelection()) -> Iterator[Article]:
+        """The selected articles, whole, in doc_id order, read in chunks (a year of them fits no memory)."""
 
     @abstractmethod
     def count(self, filters: SearchFilters = SearchFilters()) -> int:

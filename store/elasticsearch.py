@@ -23,6 +23,7 @@ from store.models import (
     EAT,
     MAX_STORY_OTHERS,
     Article,
+    ArticleSelection,
     DayCount,
     FacetBucket,
     FetchRecord,
@@ -189,6 +190,24 @@ class ElasticsearchStore(ArticleStore):
             stories=found[_STORIES]["value"] if request.collapse else 0,
             histogram=_days(found[_DAYS]) if request.histogram else [],
         )
+
+    def articles(self, selection: ArticleSelection = ArticleSelection()) -> Iterator[Article]:
+        """In pages of BULK_CHUNK by search_after on doc_id: a selection read over minutes may see articles
+        written meanwhile, as the SQLite store does."""
+        chosen: list[dict] = [{"terms": {"source_id": list(selection.source_ids)}}] if selection.source_ids else []
+        if selection.fetched_from is not None:
+            chosen.append({"range": {"fetched_at": {"gte": selection.fetched_from.isoformat()}}})
+        after = [selection.after] if selection.after else None
+        with self._errors("read articles"):
+            self._ensure_index()
+            while True:
+                page = self.client.search(index=self.index, query={"bool": {"filter": chosen}}, size=BULK_CHUNK,
+                                          sort=[{"doc_id": "asc"}], search_after=after, track_total_hits=False)
+                hits = page["hits"]["hits"]
+                if not hits:
+                    return
+                yield from (Article.from_record(hit["_source"]) for hit in hits)
+                after = hits[-1]["sort"]
 
     def count(self, filters: SearchFilters = SearchFilters()) -> int:
         with self._errors("count"):

@@ -121,6 +121,16 @@ class Article:
 
 
 @dataclass(frozen=True)
+class ArticleSelection:
+    """Which stored articles to read back in doc_id order, as re-analysis does: from some sources (any when
+    empty), fetched at or after `fetched_from`, and after the doc_id `after` (to resume)."""
+
+    source_ids: tuple[str, ...] = ()
+    fetched_from: datetime | None = None
+    after: str | None = None
+
+
+@dataclass(frozen=True)
 class SearchFilters:
     """Exact filters on top of the query: an article passes when, for every field given, it has one of the
     values; empty tuples and None mean any. published_from <= published < published_before."""

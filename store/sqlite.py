@@ -18,6 +18,7 @@ from store.base import ArticleStore, StoreError
 from store.highlight import highlights
 from store.models import (
     Article,
+    ArticleSelection,
     FetchRecord,
     SearchFilters,
     SearchHit,
@@ -187,6 +188,19 @@ class SqliteStore(ArticleStore):
         hits = [_hit(story, articles, request) for story in found.page if story.row in articles]
         return SearchResult(total=found.total, hits=hits, facets=found.facets, stories=found.stories,
                             histogram=found.histogram)
+
+    def articles(self, selection: ArticleSelection = ArticleSelection()) -> Iterator[Article]:
+        where, params = ["doc_id > ?"], [selection.after or ""]
+        if selection.source_ids:
+            where.append(f"source_id IN ({', '.join('?' for _ in selection.source_ids)})")
+            params += selection.source_ids
+        if selection.fetched_from is not None:
+            where.append("fetched_ts >= ?")
+            params.append(selection.fetched_from.timestamp())
+        sql = f"SELECT doc_id, title, text, record FROM articles WHERE {' AND '.join(where)} ORDER BY doc_id LIMIT ?"
+        while rows := self._fetch(sql, [*params, REBUILD_CHUNK]):
+            yield from (_to_article(title, text, record) for _, title, text, record in rows)
+            params[0] = rows[-1][0]
 
     def count(self, filters: SearchFilters = SearchFilters()) -> int:
         self._index.follow()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,10 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.settings.default_settings import DOWNLOADER_MIDDLEWARES_BASE
 from scrapy.utils.test import get_crawler
 
-from store.archive import WarcArchive
 from crawlers.scrapy_settings import scrapy_settings
 from crawlers.warc_middleware import WarcArchiveMiddleware
+from pipeline.page import FeedEntry, PageContext
+from store.archive import WarcArchive
 from tests.fakeweb import unreachable_source
 
 BODY = b"<html><body><p>Habari za Bagamoyo</p></body></html>"
@@ -49,6 +51,18 @@ def test_a_marked_2xx_response_is_archived_and_its_ref_left_in_meta(middleware, 
     assert page.payload == BODY and page.url == request.url and page.status == 200
     assert [value for name, value in page.headers if name == "Set-Cookie"] == ["a=1", "b=2"]
     assert ("X-Archive-Orig-Content-Length", "42") in page.headers
+
+
+def test_the_pages_source_and_feed_entry_are_kept_beside_it_for_reprocessing(middleware, tmp_path):
+    request, response = exchange()
+    entry = FeedEntry(title="Kisima kipya", published=datetime(2026, 11, 20, 6, 0, tzinfo=UTC), authors=("Asha",))
+    request.meta.update(source=unreachable_source("sauti-rss"), entry=entry)
+
+    asyncio.run(middleware.process_response(request, response))
+    middleware.close()
+    (archived,) = WarcArchive(tmp_path / "warc").captures()
+    assert archived.ref == request.meta["archive_ref"]
+    assert PageContext.from_json(archived.context) == PageContext("sauti-rss", "Dead Outlet", "online", entry)
 
 
 @pytest.mark.parametrize(("status", "archive"), [(200, False), (404, True), (304, True), (503, True)])

@@ -239,3 +239,36 @@ def test_names_outside_the_archive_are_refused(tmp_path, name):
 
     with pytest.raises(ArchiveError, match="is not the name of a WARC file"):
         archive.read_record(ArchiveRef(warc_file=name, offset=0, sha256="0" * 64))
+
+
+def test_captures_are_read_in_order_with_their_context_from_a_day_and_after_a_record(tmp_path):
+    days = [T0, T0 + timedelta(days=1), T0 + timedelta(days=1, hours=2)]
+    archive = WarcArchive(tmp_path, clock=clock(*days))
+    refs = [archive.write(replace(capture(f"<p>{n}</p>".encode(), url=f"http://sauti.test/{n}"),
+                                  context=b'{"n": %d}' % n if n != 1 else None)) for n in range(3)]
+    archive.close()
+
+    found = list(WarcArchive(tmp_path).captures())
+    assert [one.ref for one in found] == refs
+    assert [one.page.payload for one in found] == [b"<p>0</p>", b"<p>1</p>", b"<p>2</p>"]
+    assert [one.context for one in found] == [b'{"n": 0}', None, b'{"n": 2}']
+    assert [one.page.fetched_at for one in found] == days
+    assert [one.ref for one in WarcArchive(tmp_path).captures(since=days[1].date())] == refs[1:]
+    assert [one.ref for one in WarcArchive(tmp_path).captures(after=refs[1])] == refs[2:]
+    assert [one.ref for one in WarcArchive(tmp_path).captures(after=refs[0])] == refs[1:]
+
+
+def test_reading_in_order_reports_a_torn_record_and_goes_on_to_the_next_file(tmp_path):
+    archive = WarcArchive(tmp_path, clock=clock(T0, T0, T0 + timedelta(days=1)))
+    kept, torn, next_day = (archive.write(capture(f"<p>{n}</p>".encode() * 400)) for n in range(3))
+    archive.close()
+    path = tmp_path / kept.warc_file
+    whole = path.read_bytes()
+    path.write_bytes(whole[: torn.offset + (len(whole) - torn.offset) // 3])  # a crash in the middle of an append
+
+    found = list(WarcArchive(tmp_path).captures())
+    assert found[0].ref == kept and found[-1].ref == next_day
+    problem = found[1]
+    assert problem.warc_file == kept.warc_file and problem.offset == torn.offset
+    assert len(found) == 3
+    assert "incomplete record" in problem.reason

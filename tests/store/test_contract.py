@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from store import Article, SearchFilters, SearchRequest
-from store.models import ArchiveRef, Entities, FetchRecord, Mention, SourceHealth, SourceRun
+from store.models import ArchiveRef, ArticleSelection, Entities, FetchRecord, Mention, SourceHealth, SourceRun
 from store.query import parse_query
 from tests.builders import FETCHED_AT as NOW
 from tests.builders import make_article
@@ -280,6 +280,19 @@ def test_delete(filled):
     assert filled.get("maji") is None
     assert search(filled, "kaole").total == 0
     assert filled.count() == len(CORPUS) - 1
+
+
+def test_articles_are_read_back_whole_in_doc_id_order_by_source_fetch_time_and_after_a_point(store):
+    many = [article(f"a{number:04d}", source_id=("mwananchi-rss", "thecitizen-rss")[number % 2],
+                    fetched_at=NOW - timedelta(days=number % 3)) for number in range(1203)]  # several chunks
+    store.upsert(many)
+    store.refresh()
+    assert list(store.articles()) == sorted(many, key=lambda one: one.doc_id)
+    chosen = ArticleSelection(source_ids=("thecitizen-rss",), fetched_from=NOW - timedelta(days=1), after="a0600")
+    expected = [one for one in many if one.source_id == "thecitizen-rss" and one.fetched_at >= NOW - timedelta(days=1)
+                and one.doc_id > "a0600"]
+    assert [one.doc_id for one in store.articles(chosen)] == [one.doc_id for one in expected]
+    assert list(store.articles(ArticleSelection(after="a1202"))) == []
 
 
 def test_swahili_words_with_apostrophes(store):
