@@ -100,6 +100,7 @@ def process_lines(lines: Iterable[str], pipeline: Pipeline, name: str) -> Iterat
             "mentions": [asdict(mention) for mention in analysis.council.mentions],
             "topics": list(analysis.topics),
             "sentiment": analysis.sentiment,
+            "sentiment_confidence": round(analysis.sentiment_confidence, 3),
             "entities": {name: list(values) for name, values in asdict(analysis.entities).items()},
         }
 

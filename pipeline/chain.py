@@ -55,6 +55,7 @@ class Analysis:
     council: CouncilMentions
     topics: tuple[str, ...]
     sentiment: str
+    sentiment_confidence: float
     entities: Entities
 
 
@@ -114,18 +115,21 @@ class Pipeline:
             mentions=analysis.council.mentions,
             topics=analysis.topics,
             sentiment=analysis.sentiment,
+            sentiment_confidence=analysis.sentiment_confidence,
             entities=analysis.entities,
         )
 
     def analyse(self, document: Document) -> Analysis:
         language = self._languages.detect(f"{document.title}\n{document.text}")
+        tone = self._sentiment.score(document.title, document.text, language)
         return Analysis(
             doc_id=document.doc_id,
             story=self.stories.assign(document.doc_id, document.title, document.text, document.published),
             language=language,
             council=self._mentions.find(document.title, document.text),
             topics=self._topics.tag(document.title, document.text),
-            sentiment=self._sentiment.score(document.title, document.text, language),
+            sentiment=tone.label,
+            sentiment_confidence=tone.confidence,
             entities=self._entities.find(document.title, document.text),
         )
 

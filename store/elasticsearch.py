@@ -42,7 +42,7 @@ from store.tokens import indexed_text
 if TYPE_CHECKING:
     from settings.environment import Settings
 
-INDEX_VERSION = 2  # raise it when a mapping changes: opening the store then moves every document to the new index
+INDEX_VERSION = 3  # raise it when a mapping changes: opening the store then moves every document to the new index
 BULK_CHUNK = 500
 MGET_CHUNK = 500
 FACET_SIZE = 50
@@ -85,6 +85,7 @@ MAPPING = {
         "mentions": {"type": "object", "enabled": False},  # kept to explain matches, not searched
         "topics": _KEYWORD,
         "sentiment": _KEYWORD,
+        "sentiment_confidence": {"type": "float"},
         "entities": {
             "properties": {
                 "people": _KEYWORD,

@@ -85,6 +85,7 @@ class Article:
     mentions: tuple[Mention, ...] = ()
     topics: tuple[str, ...] = ()
     sentiment: Sentiment | None = None
+    sentiment_confidence: float | None = None  # the tone's calibrated probability, 0 to 1; None if scored before it was kept
     entities: Entities = field(default_factory=Entities)
 
     @property

@@ -67,6 +67,7 @@ def test_process_deduplicates_in_input_order_and_reports_bad_lines(tmp_path):
     assert {"rule": "alias", "term": "Bagamoyo DC", "field": "title", "start": 0, "end": 11}.items() <= \
         first["mentions"][0].items()
     assert "water" in first["topics"] and first["sentiment"] in ("positive", "neutral", "negative")
+    assert 1 / 3 <= first["sentiment_confidence"] <= 1
     assert "Kaole" in first["entities"]["places"] and "Shauri Selenda" in first["entities"]["people"]
     assert no_text == {"line": 5, "error": f"{batch}, line 5: text: Field required"}
     assert not_json["line"] == 6 and "not a JSON object" in not_json["error"]

@@ -64,7 +64,7 @@ def test_the_article_carries_its_story_mentions_topics_sentiment_and_places(pipe
     assert article.about_council and article.relevance >= 0.5
     assert {(m.rule, m.term) for m in article.mentions} >= {("name", "Halmashauri ya Wilaya ya Bagamoyo")}
     assert "health" in article.topics
-    assert article.sentiment == "positive"
+    assert article.sentiment == "positive" and 0.5 < article.sentiment_confidence <= 1
     assert "Mapinga" in article.entities.places
 
 

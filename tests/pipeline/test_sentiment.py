@@ -1,113 +1,104 @@
-"""Sentiment: Swahili and English lexicons, negation (si, hakuna, ha- verbs, not, n't, no), intensity, neutral band."""
+"""The tone scorer: the trained model and the rules, a label with its confidence for any text, in bounded time."""
 from __future__ import annotations
 
+import math
+import time
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bench.tagging import evaluate, load_set, load_taggers
-from pipeline.sentiment import SentimentScorer
+from bench.tagging import evaluate, evaluate_tone, load_set, load_taggers, load_tone_set, load_tweets
+from pipeline.sentiment import MAX_TEXT_CHARS, SentimentScorer
 
-
-@pytest.fixture(scope="module")
-def scorer() -> SentimentScorer:
-    return SentimentScorer()
-
-
-@pytest.mark.parametrize(
-    ("text", "language", "expected"),
-    [
-        ("Mradi wa maji umekamilika.", "sw", "positive"),
-        ("Mradi wa maji haukukamilika.", "sw", "negative"),
-        ("Mradi wa maji haujakamilika.", "sw", "negative"),
-        ("Ni mradi usiyokamilika.", "sw", "negative"),
-        ("The water project was completed.", "en", "positive"),
-        ("The water project was not completed.", "en", "negative"),
-        ("The water project wasn't completed.", "en", "negative"),
-        ("The water project was never completed.", "en", "negative"),
-    ],
-)
-def test_negation_flips_a_positive(scorer, text, language, expected):
-    assert scorer.score("", text, language) == expected
+SCORER = SentimentScorer()
 
 
 @pytest.mark.parametrize(
-    ("text", "language"),
+    ("title", "text", "language", "expected"),
     [
-        ("Wananchi wametoa malalamiko mengi.", "sw"),
-        ("Residents made many complaints.", "en"),
+        ("Mradi wa maji haukukamilika", "Wananchi wa Kaole wamelalamikia ucheleweshaji wa mradi.", "sw", "negative"),
+        ("Zahanati ya Kaole yakamilika", "Ujenzi wa zahanati umekamilika na wananchi wameanza kupata huduma.", "sw",
+         "positive"),
+        ("Kikao cha baraza Ijumaa", "Kikao cha baraza la madiwani kitafanyika Ijumaa saa nne.", "sw", "neutral"),
+        ("Water project not completed", "Residents complained bitterly about the delays.", "en", "negative"),
+        ("Council meeting on Friday", "The full council meeting will be held on Friday at 10 am.", "en", "neutral"),
     ],
 )
-def test_a_complaint_is_negative(scorer, text, language):
-    assert scorer.score("", text, language) == "negative"
+def test_an_article_is_read_with_the_rules(title, text, language, expected):
+    assert SCORER.score(title, text, language).label == expected
+
+
+def test_a_post_is_read_by_the_model():
+    thanks = SCORER.score("", "Asante sana ndugu yangu, Mungu akubariki", "sw")  # not in the training data
+    assert thanks.label == "positive"  # the lexicon has no word of it: the rules alone say neutral
+    assert SCORER.score("", "Serikali imetangaza ratiba ya mitihani ya kidato cha nne", "sw").label == "neutral"
+
+
+def test_the_confidence_is_higher_where_the_evidence_is_plainer():
+    plain = SCORER.score("Rushwa na ubadhirifu", "Wananchi wamelalamikia rushwa na ucheleweshaji mkubwa.", "sw")
+    faint = SCORER.score("Kuna changamoto", "Kuna changamoto ndogo.", "sw")
+    assert plain.label == "negative" and plain.confidence > faint.confidence
+
+
+def test_only_the_head_of_a_long_article_is_read():
+    head = "Mradi wa maji umekamilika kwa wakati. " * (MAX_TEXT_CHARS // 38)
+    tail = "Wananchi wamelalamikia rushwa na ubadhirifu. " * 2_000
+    assert SCORER.score("Mradi wa maji", head + tail, "sw") == SCORER.score("Mradi wa maji", head, "sw")
+
+
+@pytest.mark.parametrize("language", ["en", "sw"])
+def test_sixteen_thousand_words_take_no_longer_than_a_short_text(language):
+    phrase = "very good" if language == "en" else "nzuri sana"
+    short, long = (" ".join([phrase] * (words // 2)) for words in (100, 16_000))
+
+    def seconds(text: str) -> float:
+        fastest = float("inf")
+        for _ in range(3):
+            began = time.perf_counter()
+            SCORER.score("", text, language)
+            fastest = min(fastest, time.perf_counter() - began)
+        return fastest
+
+    assert SCORER.score("", long, language).label == "positive"
+    assert seconds(long) < 20 * seconds(short) + 0.05  # bounded: the text is cut at MAX_TEXT_CHARS
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=st.text(max_size=300), text=st.text(max_size=4_000),
+       language=st.sampled_from(["sw", "en", "other", "fr", ""]))
+def test_any_text_gets_a_label_and_a_confidence(title, text, language):
+    tone = SCORER.score(title, text, language)
+    assert tone.label in ("positive", "neutral", "negative")
+    assert math.isfinite(tone.confidence) and 1 / 3 <= tone.confidence <= 1
 
 
 @pytest.mark.parametrize(
-    ("text", "language"),
+    "text",
     [
-        ("Hakuna malalamiko yaliyopokelewa mwezi huu.", "sw"),
-        ("No complaints were received this month.", "en"),
-        ("Mradi ulikamilika bila ucheleweshaji wowote.", "sw"),
-        ("The project was completed without delays.", "en"),
+        "SPIKA WA BUNGE ALIPOKUTANA NA MAKAMU WA RAIS WA CUBA",
+        "🙏🙏🙏 💔",
+        "x" * 100_000,
+        "\u200b\u200c\u200d\u202e\ufeff",
+        "\ud800 lone surrogate \udfff",
+        "Mradi wa maji umekamilika. 項目完成了. اكتمل المشروع",
+        "",
     ],
 )
-def test_a_negated_negative_is_mildly_positive_or_neutral(scorer, text, language):
-    assert scorer.score("", text, language) in ("positive", "neutral")
+def test_real_shaped_odd_texts_get_a_label(text):
+    for language in ("sw", "en", "other"):
+        assert SCORER.score("", text, language).label in ("positive", "neutral", "negative")
+        assert SCORER.score(text, text, language).label in ("positive", "neutral", "negative")
 
 
-def test_a_negated_negative_counts_less_than_a_plain_positive(scorer):
-    assert scorer.score("", "Hakuna malalamiko.", "sw") == "neutral"
-    assert scorer.score("Hakuna malalamiko", "", "sw") == "positive"  # the title counts more
+def test_held_out_tweets():
+    tone = evaluate_tone(load_tweets(), SCORER.score)
+    assert tone.weighted_f1 >= 0.55  # measured 0.571 (bench/tagging.py); the rules alone 0.557
+    assert abs(tone.mean_confidence - tone.accuracy) < 0.05  # calibrated: measured 0.608 against 0.591
 
 
-def test_negation_stops_at_the_clause(scorer):
-    assert scorer.score("", "Hakuna maji, na wananchi wamelalamika sana.", "sw") == "negative"
-    assert scorer.score("", "There is no water, and residents complained bitterly.", "en") == "negative"
-
-
-def test_negation_stops_at_a_contrast(scorer):
-    assert scorer.score("", "The road is not finished but the bridge was completed.", "en") == "positive"
-
-
-def test_a_delay_negates_what_follows(scorer):
-    assert scorer.score("", "Mradi umechelewa kukamilika.", "sw") == "negative"
-    assert scorer.score("", "The contractor failed to complete the bridge.", "en") == "negative"
-
-
-def test_an_intensifier_lifts_a_mild_word_out_of_the_neutral_band(scorer):
-    assert scorer.score("", "Kuna changamoto.", "sw") == "neutral"
-    assert scorer.score("", "Kuna changamoto kubwa.", "sw") == "negative"
-    assert scorer.score("", "There were challenges.", "en") == "neutral"
-    assert scorer.score("", "There were very serious challenges.", "en") == "negative"
-
-
-def test_swahili_stems_are_found_after_verb_prefixes_only(scorer):
-    assert scorer.score("", "Wafanyakazi wamegoma.", "sw") == "negative"
-    assert scorer.score("", "Wananchi walicheza ngoma usiku kucha.", "sw") == "neutral"
-
-
-@pytest.mark.parametrize(
-    ("title", "text", "language"),
-    [
-        ("Kikao cha baraza Ijumaa", "Kikao cha baraza la madiwani kitafanyika Ijumaa saa nne asubuhi.", "sw"),
-        ("Council meeting on Friday", "The full council meeting will be held on Friday at 10 am.", "en"),
-    ],
-)
-def test_an_announcement_is_neutral(scorer, title, text, language):
-    assert scorer.score(title, text, language) == "neutral"
-
-
-def test_other_languages_use_both_lexicons(scorer):
-    assert scorer.score("", "Mradi umekamilika. The project is a success.", "other") == "positive"
-    assert scorer.score("", "The project is a success.", "fr") == "positive"
-
-
-def test_a_long_article_needs_more_evidence_than_a_short_one(scorer):
-    filler = " ".join(["Halmashauri itaendelea na kazi zake za kawaida."] * 60)
-    assert scorer.score("", "Kuna changamoto ndogo ya maji.", "sw") == "neutral"
-    assert scorer.score("", "Kuna malalamiko.", "sw") == "negative"
-    assert scorer.score("", f"Kuna malalamiko. {filler}", "sw") == "neutral"
-
-
-def test_labelled_set_accuracy():
-    evaluation = evaluate(load_set(), load_taggers())
-    assert evaluation.sentiment_accuracy >= 0.88  # measured 0.934 (bench/tagging.py)
-    assert all(counts.recall >= 0.85 for counts in evaluation.sentiment.values())
+def test_labelled_news_sets():
+    development = evaluate(load_set(), load_taggers()).tone
+    assert development.accuracy >= 0.88  # measured 0.934 (bench/tagging.py)
+    assert all(counts.recall >= 0.85 for counts in development.by_class.values())
+    assert evaluate_tone(load_tone_set(), SCORER.score).weighted_f1 >= 0.65  # held out: measured 0.704

@@ -34,6 +34,7 @@ CORPUS = [
                           "Halmashauri ya Wilaya ya Bagamoyo imekamilisha mradi wa maji"),),
         topics=("water", "projects"),
         sentiment="positive",
+        sentiment_confidence=0.87,
         entities=Entities(places=("Kaole",), organisations=("Halmashauri ya Wilaya ya Bagamoyo",)),
     ),
     article(
@@ -95,7 +96,12 @@ def ids(result) -> list[str]:
 def test_get_returns_every_field_as_written(filled):
     assert filled.get("maji") == CORPUS[0]
     assert filled.get("undated").published is None
+    assert filled.get("undated").sentiment_confidence is None  # scored before the confidence was kept, or not at all
     assert filled.get("missing") is None
+
+
+def test_a_hit_carries_the_tones_confidence(filled):
+    assert [hit.article.sentiment_confidence for hit in search(filled, "wakamilika").hits] == [0.87]
 
 
 def test_upsert_twice_keeps_one_copy_with_the_new_content(filled):
