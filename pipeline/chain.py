@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from settings.config import HabariConfig
 from pipeline.decode import decode_html
@@ -58,6 +59,19 @@ class Analysis:
     sentiment_confidence: float
     entities: Entities
 
+    def article_fields(self) -> dict[str, Any]:
+        """The Article fields this analysis gives (its story aside): to build an article or to update one."""
+        return {
+            "language": self.language,
+            "about_council": self.council.about_council,
+            "relevance": self.council.relevance,
+            "mentions": self.council.mentions,
+            "topics": self.topics,
+            "sentiment": self.sentiment,
+            "sentiment_confidence": self.sentiment_confidence,
+            "entities": self.entities,
+        }
+
 
 class Pipeline:
     """Every stage after fetching, built once from the configuration and passed in; the story clusters
@@ -102,7 +116,6 @@ class Pipeline:
             source_id=page.source_id,
             outlet=page.outlet,
             outlet_type=page.outlet_type,
-            language=analysis.language,
             fetched_at=page.fetched_at,
             published=document.published,
             authors=extracted.authors or page.entry.authors,
@@ -110,13 +123,7 @@ class Pipeline:
             image=extracted.image,
             archive=page.archive,
             cluster_id=analysis.story.cluster_id,
-            about_council=analysis.council.about_council,
-            relevance=analysis.council.relevance,
-            mentions=analysis.council.mentions,
-            topics=analysis.topics,
-            sentiment=analysis.sentiment,
-            sentiment_confidence=analysis.sentiment_confidence,
-            entities=analysis.entities,
+            **analysis.article_fields(),
         )
 
     def analyse(self, document: Document) -> Analysis:

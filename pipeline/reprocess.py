@@ -274,13 +274,4 @@ def _worked(jobs: Iterator[_Job], config: HabariConfig, stories_path: Path | Non
 
 def with_analysis(article: Article, analysis: Analysis) -> Article:
     """The stored article with what the analysis stages found now; its story is the one it already had."""
-    return replace(
-        article,
-        language=analysis.language,
-        about_council=analysis.council.about_council,
-        relevance=analysis.council.relevance,
-        mentions=analysis.council.mentions,
-        topics=analysis.topics,
-        sentiment=analysis.sentiment,
-        entities=analysis.entities,
-    )
+    return replace(article, **analysis.article_fields())
