@@ -42,6 +42,7 @@ MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 RECORD_BATCH = 100
 # Scrapy's words for a body over DOWNLOAD_MAXSIZE, as announced or as received, and once decompressed
 _OVER_SIZE_CAP = ("larger than download max size", "exceeded DOWNLOAD_MAXSIZE")
+ROBOTS_FORBIDDEN = "Forbidden by robots.txt"  # Scrapy's RobotsTxtMiddleware's words
 LISTING_NAMES = {
     SourceKind.rss: "feed",
     SourceKind.search: "search feed",
@@ -200,14 +201,24 @@ class NewsSpider(scrapy.Spider):
 
     def listing_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it on errback failures
-        self.listing_error(request.meta["source"], request.url, describe_failure(failure))
+        source: Source = request.meta["source"]
+        if request.meta["depth"] > 0 and forbidden_by_robots(failure):  # a link on a listing: obeyed, not an error
+            source_stats.count(self.crawler.stats, source.id, source_stats.ROBOTS_FORBIDDEN)
+            return
+        self.listing_error(source, request.url, describe_failure(failure))
 
     def listing_error(self, source: Source, url: str, message: str) -> None:
         source_stats.record_error(self.crawler.stats, source.id, f"{LISTING_NAMES[source.kind]} {url}: {message}")
 
     def article_failed(self, failure: Failure) -> None:
-        source: Source = failure.request.meta["source"]  # type: ignore[attr-defined]
-        source_stats.reject(self.crawler.stats, source.id, describe_failure(failure))
+        request = failure.request  # type: ignore[attr-defined]
+        source: Source = request.meta["source"]
+        if source.kind is SourceKind.page:  # the source's one page: its failure is the source's
+            self.listing_error(source, request.meta["link_url"], describe_failure(failure))
+        elif forbidden_by_robots(failure):
+            source_stats.count(self.crawler.stats, source.id, source_stats.ROBOTS_FORBIDDEN)
+        else:
+            source_stats.reject(self.crawler.stats, source.id, describe_failure(failure))
 
     def remember(self, record: FetchRecord) -> None:
         """Keep a fetch's record; written to the store in batches."""
@@ -248,6 +259,10 @@ def fetch_record(response: Response) -> FetchRecord:
         last_modified=_text(header("Last-Modified")),
         content_sha256=hashlib.sha256(response.body).hexdigest(),
     )
+
+
+def forbidden_by_robots(failure: Failure) -> bool:
+    return bool(failure.check(IgnoreRequest)) and failure.getErrorMessage() == ROBOTS_FORBIDDEN
 
 
 def describe_failure(failure: Failure) -> str:

@@ -2,11 +2,15 @@
 
 `news_web` (Swahili and English RSS sites, one robots-forbidden story) and `news_sources` poll it by RSS;
 `hostile_web` gives each of five sites a host of its own and a mix of quirks, and `hostile_sources` polls
-each of them in all four ways ('<site id>-rss', '-sitemap', '-section', '-search').
+each of them in all four ways ('<site id>-rss', '-sitemap', '-section', '-search'). Below them, the quirks
+and sites of single crawl tests: a robots.txt Crawl-delay, pages timed only in their byline, and a site whose
+robots.txt forbids links its sections carry.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -24,9 +28,10 @@ from habari.demo.hostile import (
     SlowPage,
     TrackingCopies,
 )
+from habari.demo.feeds import robots_txt
 from habari.demo.newsweb import NewsWeb
-from habari.demo.pages import section_slugs
-from habari.demo.site import NewsArticle, NewsSite
+from habari.demo.pages import render_article, section_slugs
+from habari.demo.site import LiveSite, NewsArticle, NewsSite, Quirk, Request, Response, Route
 
 UNREACHABLE_FEED = "http://127.0.0.1:1/rss.xml"
 DISALLOWED_SLUG = "siri-rasimu-ya-bajeti"
@@ -374,3 +379,68 @@ def unreachable_source(source_id: str = "dead-rss") -> Source:
     """An RSS source whose host refuses every connection."""
     return Source(id=source_id, outlet="Dead Outlet", outlet_type="online", kind="rss", url=UNREACHABLE_FEED,
                   language="en")
+
+
+@dataclass(frozen=True)
+class CrawlDelay(Quirk):
+    """robots.txt asks every crawler to wait `seconds` between two requests."""
+
+    seconds: float
+
+    def routes(self) -> tuple[tuple[str, Route], ...]:
+        return ((r"/robots\.txt", self._robots),)
+
+    def _robots(self, site: LiveSite, request: Request) -> Response:
+        plain = robots_txt(site, request)
+        asking = f"User-agent: *\nCrawl-delay: {self.seconds:g}\n".encode()
+        return replace(plain, body=plain.body.replace(b"User-agent: *\n", asking, 1))
+
+
+@dataclass(frozen=True)
+class BylineTimeOnly(Quirk):
+    """Story pages carry their publication time only in the byline, as many WordPress themes print it:
+    `<time datetime="2026-11-23T05:42:43+00:00">Monday, November 23, 2026</time>`, with no published_time <meta>."""
+
+    def routes(self) -> tuple[tuple[str, Route], ...]:
+        return ((r"/articles/(?P<slug>[A-Za-z0-9_-]+)", self._page),)
+
+    def _page(self, site: LiveSite, request: Request) -> Response | None:
+        article = site.article(request.params["slug"])
+        if article is None:
+            return None
+        moment = article.published.astimezone(timezone.utc)
+        shown = f"{moment:%A, %B} {moment.day}, {moment.year}"
+        page = re.sub(r'<meta property="article:(published|modified)_time"[^>]*>\n', "",
+                      render_article(site, article, request.base_url))
+        page = re.sub(r'<time datetime="[^"]*">[^<]*</time>', f'<time datetime="{moment.isoformat()}">{shown}</time>', page)
+        return Response(200, page.encode())
+
+
+TIMED_SLUG = "mapinga-water-kiosks-open"  # published at 05:42:43 UTC, a day before the tests start
+ROBOTS_FORBIDDEN_SLUG = "fishermen-cold-room"
+# Coast Times: the English site's stories and one published at a time of day, each page timed only in its byline;
+# robots.txt forbids the tag pages every page links, and one story.
+COAST_TIMES = NewsSite(
+    id="coast-times",
+    name="Coast Times",
+    language="en",
+    robots_disallow=("/tag/", f"/articles/{ROBOTS_FORBIDDEN_SLUG}"),
+    quirks=(BylineTimeOnly(),),
+    articles=(
+        NewsArticle(
+            TIMED_SLUG,
+            "Water kiosks open in Mapinga",
+            (
+                "Residents of Mapinga ward can now buy clean water at six new kiosks built by the district council, "
+                "each a short walk from the homes it serves and open from six in the morning until late evening.",
+                "The council's water engineer said a bucket costs fifty shillings and that the money pays the kiosk "
+                "attendants and the pump's electricity. Women said they would no longer queue at the old borehole.",
+                _EN_CLOSING,
+            ),
+            (_NOW - timedelta(days=1)).replace(hour=5, minute=42, second=43),
+            "Grace Mushi",
+            "en",
+        ),
+        *ENGLISH_SITE.articles,
+    ),
+)

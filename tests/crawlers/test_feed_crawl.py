@@ -42,7 +42,7 @@ def test_robots_disallowed_article_is_never_fetched(store_settings, store, news_
     outcomes = crawl(with_sources(store_settings, news_sources), limits=LOCAL_WEB)
 
     sauti = next(o for o in outcomes if o.source_id == "sauti-rss")
-    assert sauti.rejected == {"Forbidden by robots.txt": 1}
+    assert (sauti.ok, sauti.rejected, sauti.robots_forbidden) == (True, {}, 1)
     requested = news_web.site("sauti").requested
     assert "/robots.txt" in requested
     assert not any(DISALLOWED_SLUG in path for path in requested)
