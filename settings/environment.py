@@ -60,6 +60,11 @@ class Settings(BaseSettings):
         return self.data_dir / "stories.sqlite3"
 
     @property
+    def sitemaps_path(self) -> Path:
+        """The sitemap sources' windows and the entries they handled (crawlers/sitemap_window.py)."""
+        return self.data_dir / "sitemaps.sqlite3"
+
+    @property
     def warc_dir(self) -> Path:
         return self.data_dir / "warc"
 

@@ -3,8 +3,8 @@
 `news_web` (Swahili and English RSS sites, one robots-forbidden story) and `news_sources` poll it by RSS;
 `hostile_web` gives each of five sites a host of its own and a mix of quirks, and `hostile_sources` polls
 each of them in all four ways ('<site id>-rss', '-sitemap', '-section', '-search'). Below them, the quirks
-and sites of single crawl tests: a robots.txt Crawl-delay, pages timed only in their byline, and a site whose
-robots.txt forbids links its sections carry.
+and sites of single crawl tests: a robots.txt Crawl-delay, pages timed only in their byline, a site whose
+robots.txt forbids links its sections carry, and a sitemap site with one slow story.
 """
 from __future__ import annotations
 
@@ -444,3 +444,29 @@ COAST_TIMES = NewsSite(
         *ENGLISH_SITE.articles,
     ),
 )
+
+SLOW_STORY_SECONDS = 3.0
+# Pwani Sitemap: the Swahili site's stories, one answered slowly, so that a first poll lasts long enough
+# for stories to be published while it runs.
+PWANI_SITEMAP = replace(
+    SWAHILI_SITE, id="pwani-sitemap", name="Pwani Sitemap",
+    quirks=(SlowPage(SWAHILI_SITE.articles[0].slug, seconds=SLOW_STORY_SECONDS),),
+)
+
+
+def story_published_at(number: int, published: datetime) -> NewsArticle:
+    """A Swahili story of its own (number `number`), published at `published` by the site's clock."""
+    return NewsArticle(
+        f"taarifa-ya-kata-namba-{number}",
+        f"Taarifa ya kata namba {number} yatolewa",
+        (
+            f"Kamati ya maendeleo ya kata namba {number} imetoa taarifa ya robo mwaka ya miradi ya maji, barabara "
+            f"na elimu, ikieleza kuwa kazi {number * 3 + 4} zilizopangwa zimekamilika kwa wakati.",
+            f"Mwenyekiti wa kamati alisema fedha za mradi namba {number} zimetumika kama ilivyopangwa, na wananchi "
+            "wameombwa kuhudhuria mkutano wa hadhara ujao ili kutoa maoni yao kuhusu vipaumbele vya mwaka ujao.",
+            _SW_CLOSING,
+        ),
+        published,
+        "Mwandishi Wetu",
+        "sw",
+    )
