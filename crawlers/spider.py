@@ -26,7 +26,7 @@ from w3lib.url import canonicalize_url
 
 from crawlers import source_stats
 from crawlers.feeds import FeedError, parse_feed
-from crawlers.links import ArticleLink, SeenFilter
+from crawlers.links import ArticleLink, SeenFilter, web_address
 from crawlers.scrapy_settings import HABARI_SETTINGS, INDEXING
 from crawlers.sections import read_section
 from crawlers.sitemap_window import SitemapPoll
@@ -44,6 +44,7 @@ RECORD_BATCH = 100
 _OVER_SIZE_CAP = ("larger than download max size", "exceeded DOWNLOAD_MAXSIZE")
 ROBOTS_FORBIDDEN = "Forbidden by robots.txt"  # Scrapy's RobotsTxtMiddleware's words
 UNFINISHED = "not fetched before the crawl ended"
+NOT_A_WEB_ADDRESS = "not a web address"
 LISTING_NAMES = {
     SourceKind.rss: "feed",
     SourceKind.search: "search feed",
@@ -122,10 +123,14 @@ class NewsSpider(scrapy.Spider):
             return
         self.listing_records.append((source.id, fetch_record(response)))
         try:
-            links, listings = self.read_listing(response, source)
+            read_links, read_listings = self.read_listing(response, source)
         except (FeedError, SitemapError, OSError) as error:
             self.listing_error(source, response.url, str(error))
             return
+        links = [replace(link, url=url) for link in read_links if (url := web_address(link.url, response.url))]
+        listings = [url for listed in read_listings if (url := web_address(listed, response.url))]
+        if unusable := len(read_links) + len(read_listings) - len(links) - len(listings):
+            source_stats.count(stats, source.id, source_stats.REJECTED + NOT_A_WEB_ADDRESS, unusable)
         source_stats.count(stats, source.id, source_stats.LISTING_LINKS, len(links))
         depth = response.meta["depth"]
         for url in listings:

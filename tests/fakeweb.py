@@ -28,7 +28,7 @@ from habari.demo.hostile import (
     SlowPage,
     TrackingCopies,
 )
-from habari.demo.feeds import robots_txt
+from habari.demo.feeds import RSS_TYPE, feed_document, robots_txt
 from habari.demo.newsweb import NewsWeb
 from habari.demo.pages import render_article, section_slugs
 from habari.demo.site import LiveSite, NewsArticle, NewsSite, Quirk, Request, Response, Route
@@ -414,6 +414,23 @@ class BylineTimeOnly(Quirk):
                       render_article(site, article, request.base_url))
         page = re.sub(r'<time datetime="[^"]*">[^<]*</time>', f'<time datetime="{moment.isoformat()}">{shown}</time>', page)
         return Response(200, page.encode())
+
+
+@dataclass(frozen=True)
+class SloppyFeedLinks(Quirk):
+    """The feed links story `slug` by its path alone, and lists items whose links are no web address."""
+
+    slug: str
+    broken: tuple[str, ...] = ("http://[", "javascript:void(0)")
+
+    def routes(self) -> tuple[tuple[str, Route], ...]:
+        return ((r"/rss\.xml", self._feed),)
+
+    def _feed(self, site: LiveSite, request: Request) -> Response:
+        absolute = f"<link>{request.base_url}/articles/{self.slug}</link>".encode()
+        feed = feed_document(site, request.base_url).replace(absolute, f"<link>/articles/{self.slug}</link>".encode())
+        items = b"".join(f"<item><title>Broken</title><link>{link}</link></item>".encode() for link in self.broken)
+        return Response(200, feed.replace(b"</channel>", items + b"</channel>"), RSS_TYPE)
 
 
 TIMED_SLUG = "mapinga-water-kiosks-open"  # published at 05:42:43 UTC, a day before the tests start
