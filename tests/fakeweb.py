@@ -433,6 +433,14 @@ class SloppyFeedLinks(Quirk):
         return Response(200, feed.replace(b"</channel>", items + b"</channel>"), RSS_TYPE)
 
 
+@dataclass(frozen=True)
+class CutGzipSitemap(Quirk):
+    """`/sitemap-news.xml` is served gzipped and cut off after its first bytes."""
+
+    def routes(self) -> tuple[tuple[str, Route], ...]:
+        return ((r"/sitemap-news\.xml", lambda site, request: Response(200, b"\x1f\x8b\x08\x00cut", "application/gzip")),)
+
+
 TIMED_SLUG = "mapinga-water-kiosks-open"  # published at 05:42:43 UTC, a day before the tests start
 ROBOTS_FORBIDDEN_SLUG = "fishermen-cold-room"
 # Coast Times: the English site's stories and one published at a time of day, each page timed only in its byline;

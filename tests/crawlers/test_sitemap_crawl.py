@@ -21,6 +21,7 @@ from settings.config import Source
 from tests.crawlers.hostile import TIGHT, fresh_settings, indexed, slug
 from tests.fakeweb import (
     DISALLOWED_SLUG,
+    CutGzipSitemap,
     PWANI_SITEMAP,
     SLOW_STORY_SECONDS,
     SWAHILI_SITE,
@@ -122,3 +123,13 @@ def test_links_a_crawl_s_time_limit_cut_off_are_fetched_on_the_next_poll(tmp_pat
     allowed = {a.slug for a in SWAHILI_SITE.articles} - {DISALLOWED_SLUG}
     assert sorted(fetched) == sorted(f"/articles/{s}" for s in allowed)
     assert {slug(a) for a in indexed(settings)} == allowed
+
+
+def test_a_sitemap_cut_off_inside_its_gzip_fails_its_source_with_the_reason(tmp_path):
+    site = replace(SWAHILI_SITE, id="cut", quirks=(CutGzipSitemap(),))
+    web = NewsWeb([site], hosts=("127.0.0.44",))
+    with web:
+        source = sitemap_source(web, site.id)
+        (outcome,) = crawl(fresh_settings(tmp_path, [source]), limits=TIGHT)
+
+    assert not outcome.ok and outcome.error.startswith(f"sitemap {source.url}: not a readable gzip file: ")
