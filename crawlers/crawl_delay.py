@@ -51,7 +51,8 @@ class CrawlDelay:
         if (slot := downloader.slots.get(host)) is not None:
             slot.delay, slot.jitter = max(slot.delay, delay), 0.0
         capped = f" (capped by {MAX_CRAWL_DELAY})" if delay < asked else ""
-        logger.info("%s asks for a Crawl-delay of %g s: waiting %g s between its requests%s", host, asked, delay, capped)
+        logger.info("%s asks for a Crawl-delay of %g s: waiting %g s between its requests%s",
+                    host, asked, delay, capped)
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         """AutoThrottle has just adjusted the host's delay: never below what its robots.txt asked for."""

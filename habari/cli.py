@@ -177,7 +177,8 @@ def _sources(settings: Settings, arguments: argparse.Namespace) -> int:
         return 1
     zone = ZoneInfo(settings.config.schedule.timezone)
     table = Table(
-        "source", "outlet", "kind", "every", "last poll (EAT)", "outcome", "pages", "new", "robots-forbidden", "last error"
+        "source", "outlet", "kind", "every", "last poll (EAT)", "outcome", "pages", "new", "robots-forbidden",
+        "last error",
     )
     for source in settings.config.sources:
         entry = health.get(source.id)

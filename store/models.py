@@ -267,7 +267,8 @@ class _TimedRecord:
 
     @classmethod
     def from_record(cls, record: dict) -> Self:
-        values = {field.name: record.get(field.name, _default(field)) for field in fields(cls)}  # type: ignore[arg-type]
+        members = fields(cls)  # type: ignore[arg-type]
+        values = {member.name: record.get(member.name, _default(member)) for member in members}
         for name in cls._times:
             values[name] = _parse_iso(values[name]) if values[name] else None
         return cls(**values)

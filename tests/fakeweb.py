@@ -412,7 +412,8 @@ class BylineTimeOnly(Quirk):
         shown = f"{moment:%A, %B} {moment.day}, {moment.year}"
         page = re.sub(r'<meta property="article:(published|modified)_time"[^>]*>\n', "",
                       render_article(site, article, request.base_url))
-        page = re.sub(r'<time datetime="[^"]*">[^<]*</time>', f'<time datetime="{moment.isoformat()}">{shown}</time>', page)
+        byline_time = f'<time datetime="{moment.isoformat()}">{shown}</time>'
+        page = re.sub(r'<time datetime="[^"]*">[^<]*</time>', byline_time, page)
         return Response(200, page.encode())
 
 
@@ -438,7 +439,8 @@ class CutGzipSitemap(Quirk):
     """`/sitemap-news.xml` is served gzipped and cut off after its first bytes."""
 
     def routes(self) -> tuple[tuple[str, Route], ...]:
-        return ((r"/sitemap-news\.xml", lambda site, request: Response(200, b"\x1f\x8b\x08\x00cut", "application/gzip")),)
+        cut = Response(200, b"\x1f\x8b\x08\x00cut", "application/gzip")
+        return ((r"/sitemap-news\.xml", lambda site, request: cut),)
 
 
 TIMED_SLUG = "mapinga-water-kiosks-open"  # published at 05:42:43 UTC, a day before the tests start

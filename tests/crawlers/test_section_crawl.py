@@ -77,7 +77,8 @@ def test_habari_sources_shows_the_links_robots_txt_forbade(make_settings, coast_
     )
 
     assert listing.returncode == 0, listing.stderr
-    header, row = (cells(line) for line in listing.stdout.splitlines() if "robots-forbidden" in line or source.id in line)
+    lines = listing.stdout.splitlines()
+    header, row = (cells(line) for line in lines if "robots-forbidden" in line or source.id in line)
     assert dict(zip(header, row, strict=True))["robots-forbidden"] == "5"
 
 

@@ -109,7 +109,8 @@ def test_links_over_the_per_run_cap_are_fetched_on_the_next_poll_though_the_site
 
 
 def test_links_a_crawl_s_time_limit_cut_off_are_fetched_on_the_next_poll(tmp_path):
-    site = replace(SWAHILI_SITE, id="sleepy", quirks=tuple(SlowPage(a.slug, seconds=2.0) for a in SWAHILI_SITE.articles))
+    slow = tuple(SlowPage(article.slug, seconds=2.0) for article in SWAHILI_SITE.articles)
+    site = replace(SWAHILI_SITE, id="sleepy", quirks=slow)
     web = NewsWeb([site], hosts=("127.0.0.43",))
     with web:
         settings = fresh_settings(tmp_path, [sitemap_source(web, site.id)])
