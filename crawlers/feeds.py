@@ -31,7 +31,7 @@ class Feed:
 def parse_feed(body: bytes, content_type: str = "") -> Feed:
     feed = feedparser.parse(body, response_headers={"content-type": content_type}, sanitize_html=False,
                             resolve_relative_uris=False)
-    if not feed.entries and (feed.bozo or not feed.version):
+    if not feed.entries and (feed.bozo or not feed.get("version")):  # an empty body has no version at all
         raise FeedError(f"not valid RSS/Atom: {feed.get('bozo_exception') or 'no RSS or Atom document found'}")
     links = []
     for entry in feed.entries:

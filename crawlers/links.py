@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urljoin, urlsplit
 
 from pipeline.normalise import canonical_url
 from pipeline.page import FeedEntry
@@ -20,6 +21,18 @@ class ArticleLink:
     url: str
     entry: FeedEntry = field(default_factory=FeedEntry)
     changed_at: datetime | None = None
+
+
+def web_address(url: str, base_url: str) -> str | None:
+    """A listing's link as an absolute http(s) address (relative ones resolved against the listing), or None
+    when it is not one that can be fetched (`javascript:`, a bad host such as `http://[`, no host)."""
+    try:
+        address = urljoin(base_url, url.strip())
+        parts = urlsplit(address)
+        parts.port  # noqa: B018 (reading it checks it: a port out of range raises)
+    except ValueError:
+        return None
+    return address if parts.scheme in ("http", "https") and parts.hostname else None
 
 
 class SeenFilter:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from crawlers.crawl_delay import MAX_CRAWL_DELAY
 from crawlers.robots_cache import KEEP_SECONDS
 from settings.environment import Settings
 
@@ -98,7 +99,8 @@ def scrapy_settings(settings: Settings, limits: CrawlLimits = POLITE, index: boo
         # Without indexing, a crawl only fetches and archives (the crawl benchmark measures that part).
         "ITEM_PIPELINES": {"crawlers.index_pipeline.IndexPipeline": 300} if index else {},
         INDEXING: index,
-        "EXTENSIONS": {"crawlers.progress.ProgressReporter": 500},
+        "EXTENSIONS": {"crawlers.progress.ProgressReporter": 500, "crawlers.crawl_delay.CrawlDelay": 510},
+        MAX_CRAWL_DELAY: settings.max_crawl_delay,
         HABARI_SETTINGS: settings,
         INDEX_BATCH_SIZE: limits.index_batch_size,
     }

@@ -19,6 +19,7 @@ PAGES_FETCHED = "pages_fetched"
 ARTICLES_INDEXED = "articles_indexed"
 ARTICLES_NOT_INDEXED = "articles_not_indexed"  # analysed, but the store refused them: fetched again next poll
 REJECTED = "rejected/"
+ROBOTS_FORBIDDEN = "robots_forbidden"  # links skipped because robots.txt forbids them: obeyed, not an error
 ERROR = "error"
 NOT_FETCHED = "no listing of the source was read before the crawl ended"
 
@@ -33,6 +34,7 @@ class SourceOutcome:
     articles_indexed: int = 0
     rejected: dict[str, int] = field(default_factory=dict)
     error: str | None = None
+    robots_forbidden: int = 0
 
     def as_run(self, started_at: datetime, finished_at: datetime) -> SourceRun:
         """This outcome as an entry of the source's history in the store."""
@@ -45,6 +47,7 @@ class SourceOutcome:
             new_articles=self.articles_indexed,
             errors=sum(self.rejected.values()),
             error=self.error,
+            robots_forbidden=self.robots_forbidden,
         )
 
     def describe(self) -> str:
@@ -53,6 +56,8 @@ class SourceOutcome:
         if self.rejected:
             reasons = ", ".join(f"{reason}: {n}" for reason, n in sorted(self.rejected.items()))
             counts += f", {sum(self.rejected.values())} rejected ({reasons})"
+        if self.robots_forbidden:
+            counts += f", {self.robots_forbidden} links forbidden by robots.txt"
         if self.ok:
             return f"{self.source_id}: ok, {counts}"
         return f"{self.source_id}: FAILED, {self.error} ({counts})"
@@ -95,6 +100,7 @@ def outcomes_from_stats(stats: Mapping[str, Any], source_ids: Iterable[str]) -> 
             articles_indexed=mine.get(ARTICLES_INDEXED, 0),
             rejected={key.removeprefix(REJECTED): n for key, n in mine.items() if key.startswith(REJECTED)},
             error=error,
+            robots_forbidden=mine.get(ROBOTS_FORBIDDEN, 0),
         ))
     return outcomes
 

@@ -196,7 +196,10 @@ def _sources(settings: Settings, arguments: argparse.Namespace) -> int:
         print(f"habari: {error}", file=sys.stderr)
         return 1
     zone = ZoneInfo(settings.config.schedule.timezone)
-    table = Table("source", "outlet", "kind", "every", "last poll (EAT)", "outcome", "pages", "new", "last error")
+    table = Table(
+        "source", "outlet", "kind", "every", "last poll (EAT)", "outcome", "pages", "new", "robots-forbidden",
+        "last error",
+    )
     for source in settings.config.sources:
         entry = health.get(source.id)
         run = entry.last_run if entry else None
@@ -209,6 +212,7 @@ def _sources(settings: Settings, arguments: argparse.Namespace) -> int:
             ("ok" if run.ok else f"failed ({entry.failures_in_a_row} in a row)") if run else "",
             str(run.pages_fetched) if run else "",
             str(run.new_articles) if run else "",
+            str(run.robots_forbidden) if run else "",
             Text(entry.last_error or "") if entry else Text(""),
         )
     Console().print(table)

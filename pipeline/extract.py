@@ -9,8 +9,10 @@ import json
 import logging
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
+from itertools import chain
 
 import courlan
 import trafilatura
@@ -35,6 +37,21 @@ JSON_LD_SCRIPTS = XPath('.//script[@type="application/ld+json" or @type="applica
 # Trafilatura reads a JSON-LD block that does not parse with regular expressions whose cost grows with the square
 # of its size: 2.2 s for one 800,000-character live blog in the dev set. Larger broken blocks are skipped.
 BROKEN_JSON_MAX_CHARS = 100_000
+# A page's own marks of its publication time, read for the time of day when htmldate gives only the day (it does
+# when it meets the day first elsewhere, as in a byline reading "23 November 2026").
+PUBLISHED_META = XPath(
+    '//meta[@property="article:published_time" or @name="article:published_time" or @itemprop="datePublished"'
+    ' or @property="og:article:published_time" or @name="pubdate" or @name="publish-date"]/@content'
+)
+_PUBLICATION_TIME_ELEMENT = (
+    '@pubdate or @itemprop="datePublished" or contains(concat(" ", @class, " "), " published ")'
+    ' or contains(concat(" ", @class, " "), " entry-date ")'
+)
+PUBLISHED_TIME_ELEMENTS = XPath(f"//time[{_PUBLICATION_TIME_ELEMENT}]/@datetime")
+OTHER_TIME_ELEMENTS = XPath(f"//time[not({_PUBLICATION_TIME_ELEMENT})]/@datetime")
+ARTICLE_TYPE = re.compile(r"Article|Posting")  # schema.org's NewsArticle, ReportageNewsArticle, BlogPosting, ...
+ISO_DATE_AND_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
+JSON_LD_MAX_DATES = 100  # datePublished values read from one page's JSON-LD (a live blog has one per update)
 
 
 @dataclass(frozen=True)
@@ -61,7 +78,7 @@ def extract(html: str, url: str) -> Extracted | None:
         title=metadata.title or "",
         text=text,
         authors=_split_authors(metadata.author),
-        published=_parse_date(metadata.date),
+        published=_as_utc(_parse_date(metadata.date)),
         image=metadata.image,
         canonical_url=metadata.url,
     )
@@ -80,8 +97,7 @@ def read_metadata(tree: HtmlElement, url: str) -> Document:
     metadata.title = metadata.title or extract_title(tree)
     metadata.author = metadata.author or extract_author(tree)
     metadata.url = metadata.url or extract_url(tree, url)
-    # set_date_params() each time: it holds today's date as the latest a page can have
-    metadata.date = find_date(tree, **{**set_date_params(), "outputformat": DATE_WITH_TIME, "url": metadata.url})
+    metadata.date = page_date(tree, metadata.url)
     metadata.clean_and_trim()
     return metadata
 
@@ -133,11 +149,77 @@ def _split_authors(author: str | None) -> tuple[str, ...]:
     return tuple(name.strip() for name in (author or "").split(";") if name.strip())
 
 
+def page_date(tree: HtmlElement, url: str | None) -> str | None:
+    """The page's publication time as ISO text: htmldate's choice of day, with the time of day and zone that
+    the page's own publication marks give for that day when htmldate found only the day."""
+    # set_date_params() each time: it holds today's date as the latest a page can have
+    found = find_date(tree, **{**set_date_params(), "outputformat": DATE_WITH_TIME, "url": url})
+    day = _parse_date(found)
+    if day is None or day.tzinfo is not None or day.time() != time():  # none, or it carries a time already
+        return found
+    timed = _publication_time_on(tree, day.date())
+    return timed.isoformat() if timed is not None else found
+
+
+def _publication_time_on(tree: HtmlElement, day: date) -> datetime | None:
+    """The page's own publication time on `day` (as written, in its zone), most trusted mark first: its
+    publication <meta>, its JSON-LD datePublished, a <time datetime> marked as the publication time, or else
+    the one time on that day its other <time> elements give (a list of other stories may give several)."""
+    marks = chain(PUBLISHED_META(tree), _json_ld_published(tree), PUBLISHED_TIME_ELEMENTS(tree))
+    on_day = (moment for moment in map(_with_time_of_day, marks) if moment is not None and moment.date() == day)
+    if (marked := next(on_day, None)) is not None:
+        return marked
+    others = {moment for moment in map(_with_time_of_day, OTHER_TIME_ELEMENTS(tree))
+              if moment is not None and moment.date() == day}
+    return others.pop() if len(others) == 1 else None
+
+
+def _json_ld_published(tree: HtmlElement) -> Iterator[str]:
+    """datePublished of the JSON-LD nodes that are articles or postings, then of any other node."""
+    articles, others = [], []
+    for script in JSON_LD_SCRIPTS(tree):
+        try:
+            pending = [json.loads(script.text or "", strict=False)]
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
+            continue
+        while pending and len(articles) + len(others) < JSON_LD_MAX_DATES:
+            node = pending.pop()
+            if isinstance(node, list):
+                pending.extend(reversed(node))
+            elif isinstance(node, dict):
+                published = node.get("datePublished")
+                if isinstance(published, str):
+                    kinds = node.get("@type")
+                    kinds = " ".join(kinds) if isinstance(kinds, list) else str(kinds)
+                    (articles if ARTICLE_TYPE.search(kinds) else others).append(published)
+                pending.extend(reversed([value for value in node.values() if isinstance(value, (list, dict))]))
+    yield from articles
+    yield from others
+
+
+def _with_time_of_day(text: str) -> datetime | None:
+    """An ISO 8601 date with a time of day (and zone, naive as UTC); None for a date alone or anything else."""
+    text = text.strip()
+    if not ISO_DATE_AND_TIME.match(text):
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _parse_date(text: str | None) -> datetime | None:
+    """htmldate's output as a datetime; naive when the page gave no zone (a day alone is naive midnight)."""
     if not text:
         return None
     try:
-        parsed = datetime.fromisoformat(text)
+        return datetime.fromisoformat(text)
     except ValueError:
         return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _as_utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)

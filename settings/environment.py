@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     contact_url: str = "https://github.com/habari-tz/habari"
     crawl_processes: int = Field(default=2, ge=1, le=32)  # each host is crawled by one of them
     local_web: bool = False  # every source is on this machine (demo, tests): no politeness delays
+    max_crawl_delay: float = Field(default=30.0, ge=0, le=600)  # seconds a robots.txt Crawl-delay may ask
     log_level: str = "INFO"
     config: HabariConfig = Field(exclude=True)
 
@@ -57,6 +58,11 @@ class Settings(BaseSettings):
     def stories_path(self) -> Path:
         """The story clusters' own SQLite file (with either store backend)."""
         return self.data_dir / "stories.sqlite3"
+
+    @property
+    def sitemaps_path(self) -> Path:
+        """The sitemap sources' windows and the entries they handled (crawlers/sitemap_window.py)."""
+        return self.data_dir / "sitemaps.sqlite3"
 
     @property
     def warc_dir(self) -> Path:

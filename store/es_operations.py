@@ -36,6 +36,7 @@ RUNS_MAPPING = {
         "new_articles": _COUNT,
         "errors": _COUNT,
         "error": STORED_ONLY,
+        "robots_forbidden": _COUNT,
     },
 }
 _LATEST = {"top_hits": {"size": 1, "sort": [{"finished_at": "desc"}, {"started_at": "desc"}]}}

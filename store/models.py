@@ -4,9 +4,9 @@ Both backends take and return exactly these; nothing above `store/` sees a backe
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import MISSING, Field, asdict, dataclass, field, fields
 from datetime import date, datetime, timedelta, timezone
-from typing import ClassVar, Literal, Self
+from typing import Any, ClassVar, Literal, Self
 
 from store.query import QueryNode
 
@@ -280,7 +280,8 @@ class _TimedRecord:
 
     @classmethod
     def from_record(cls, record: dict) -> Self:
-        values = {field.name: record.get(field.name) for field in fields(cls)}  # type: ignore[arg-type]
+        members = fields(cls)  # type: ignore[arg-type]
+        values = {member.name: record.get(member.name, _default(member)) for member in members}
         for name in cls._times:
             values[name] = _parse_iso(values[name]) if values[name] else None
         return cls(**values)
@@ -313,6 +314,7 @@ class SourceRun(_TimedRecord):
     new_articles: int = 0
     errors: int = 0
     error: str | None = None
+    robots_forbidden: int = 0  # links robots.txt forbade, skipped
 
     _times: ClassVar[tuple[str, ...]] = ("started_at", "finished_at")
 
@@ -327,6 +329,11 @@ class SourceHealth:
     last_error: str | None
     last_error_at: datetime | None
     failures_in_a_row: int
+
+
+def _default(member: Field) -> Any:
+    """A field's default, for records written before it existed; None for a field without one."""
+    return None if member.default is MISSING else member.default
 
 
 def _flag(value: bool) -> str:

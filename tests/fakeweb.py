@@ -2,11 +2,15 @@
 
 `news_web` (Swahili and English RSS sites, one robots-forbidden story) and `news_sources` poll it by RSS;
 `hostile_web` gives each of five sites a host of its own and a mix of quirks, and `hostile_sources` polls
-each of them in all four ways ('<site id>-rss', '-sitemap', '-section', '-search').
+each of them in all four ways ('<site id>-rss', '-sitemap', '-section', '-search'). Below them, the quirks
+and sites of single crawl tests: a robots.txt Crawl-delay, pages timed only in their byline, a site whose
+robots.txt forbids links its sections carry, and a sitemap site with one slow story.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -24,9 +28,10 @@ from habari.demo.hostile import (
     SlowPage,
     TrackingCopies,
 )
+from habari.demo.feeds import RSS_TYPE, feed_document, robots_txt
 from habari.demo.newsweb import NewsWeb
-from habari.demo.pages import section_slugs
-from habari.demo.site import NewsArticle, NewsSite
+from habari.demo.pages import render_article, section_slugs
+from habari.demo.site import LiveSite, NewsArticle, NewsSite, Quirk, Request, Response, Route
 
 UNREACHABLE_FEED = "http://127.0.0.1:1/rss.xml"
 DISALLOWED_SLUG = "siri-rasimu-ya-bajeti"
@@ -374,3 +379,121 @@ def unreachable_source(source_id: str = "dead-rss") -> Source:
     """An RSS source whose host refuses every connection."""
     return Source(id=source_id, outlet="Dead Outlet", outlet_type="online", kind="rss", url=UNREACHABLE_FEED,
                   language="en")
+
+
+@dataclass(frozen=True)
+class CrawlDelay(Quirk):
+    """robots.txt asks every crawler to wait `seconds` between two requests."""
+
+    seconds: float
+
+    def routes(self) -> tuple[tuple[str, Route], ...]:
+        return ((r"/robots\.txt", self._robots),)
+
+    def _robots(self, site: LiveSite, request: Request) -> Response:
+        plain = robots_txt(site, request)
+        asking = f"User-agent: *\nCrawl-delay: {self.seconds:g}\n".encode()
+        return replace(plain, body=plain.body.replace(b"User-agent: *\n", asking, 1))
+
+
+@dataclass(frozen=True)
+class BylineTimeOnly(Quirk):
+    """Story pages carry their publication time only in the byline, as many WordPress themes print it:
+    `<time datetime="2026-11-23T05:42:43+00:00">Monday, November 23, 2026</time>`, with no published_time <meta>."""
+
+    def routes(self) -> tuple[tuple[str, Route], ...]:
+        return ((r"/articles/(?P<slug>[A-Za-z0-9_-]+)", self._page),)
+
+    def _page(self, site: LiveSite, request: Request) -> Response | None:
+        article = site.article(request.params["slug"])
+        if article is None:
+            return None
+        moment = article.published.astimezone(timezone.utc)
+        shown = f"{moment:%A, %B} {moment.day}, {moment.year}"
+        page = re.sub(r'<meta property="article:(published|modified)_time"[^>]*>\n', "",
+                      render_article(site, article, request.base_url))
+        byline_time = f'<time datetime="{moment.isoformat()}">{shown}</time>'
+        page = re.sub(r'<time datetime="[^"]*">[^<]*</time>', byline_time, page)
+        return Response(200, page.encode())
+
+
+@dataclass(frozen=True)
+class SloppyFeedLinks(Quirk):
+    """The feed links story `slug` by its path alone, and lists items whose links are no web address."""
+
+    slug: str
+    broken: tuple[str, ...] = ("http://[", "javascript:void(0)")
+
+    def routes(self) -> tuple[tuple[str, Route], ...]:
+        return ((r"/rss\.xml", self._feed),)
+
+    def _feed(self, site: LiveSite, request: Request) -> Response:
+        absolute = f"<link>{request.base_url}/articles/{self.slug}</link>".encode()
+        feed = feed_document(site, request.base_url).replace(absolute, f"<link>/articles/{self.slug}</link>".encode())
+        items = b"".join(f"<item><title>Broken</title><link>{link}</link></item>".encode() for link in self.broken)
+        return Response(200, feed.replace(b"</channel>", items + b"</channel>"), RSS_TYPE)
+
+
+@dataclass(frozen=True)
+class CutGzipSitemap(Quirk):
+    """`/sitemap-news.xml` is served gzipped and cut off after its first bytes."""
+
+    def routes(self) -> tuple[tuple[str, Route], ...]:
+        cut = Response(200, b"\x1f\x8b\x08\x00cut", "application/gzip")
+        return ((r"/sitemap-news\.xml", lambda site, request: cut),)
+
+
+TIMED_SLUG = "mapinga-water-kiosks-open"  # published at 05:42:43 UTC, a day before the tests start
+ROBOTS_FORBIDDEN_SLUG = "fishermen-cold-room"
+# Coast Times: the English site's stories and one published at a time of day, each page timed only in its byline;
+# robots.txt forbids the tag pages every page links, and one story.
+COAST_TIMES = NewsSite(
+    id="coast-times",
+    name="Coast Times",
+    language="en",
+    robots_disallow=("/tag/", f"/articles/{ROBOTS_FORBIDDEN_SLUG}"),
+    quirks=(BylineTimeOnly(),),
+    articles=(
+        NewsArticle(
+            TIMED_SLUG,
+            "Water kiosks open in Mapinga",
+            (
+                "Residents of Mapinga ward can now buy clean water at six new kiosks built by the district council, "
+                "each a short walk from the homes it serves and open from six in the morning until late evening.",
+                "The council's water engineer said a bucket costs fifty shillings and that the money pays the kiosk "
+                "attendants and the pump's electricity. Women said they would no longer queue at the old borehole.",
+                _EN_CLOSING,
+            ),
+            (_NOW - timedelta(days=1)).replace(hour=5, minute=42, second=43),
+            "Grace Mushi",
+            "en",
+        ),
+        *ENGLISH_SITE.articles,
+    ),
+)
+
+SLOW_STORY_SECONDS = 3.0
+# Pwani Sitemap: the Swahili site's stories, one answered slowly, so that a first poll lasts long enough
+# for stories to be published while it runs.
+PWANI_SITEMAP = replace(
+    SWAHILI_SITE, id="pwani-sitemap", name="Pwani Sitemap",
+    quirks=(SlowPage(SWAHILI_SITE.articles[0].slug, seconds=SLOW_STORY_SECONDS),),
+)
+
+
+def story_published_at(number: int, published: datetime) -> NewsArticle:
+    """A Swahili story of its own (number `number`), published at `published` by the site's clock."""
+    return NewsArticle(
+        f"taarifa-ya-kata-namba-{number}",
+        f"Taarifa ya kata namba {number} yatolewa",
+        (
+            f"Kamati ya maendeleo ya kata namba {number} imetoa taarifa ya robo mwaka ya miradi ya maji, barabara "
+            f"na elimu, ikieleza kuwa kazi {number * 3 + 4} zilizopangwa zimekamilika kwa wakati.",
+            f"Mwenyekiti wa kamati alisema fedha za mradi namba {number} zimetumika kama ilivyopangwa, na wananchi "
+            "wameombwa kuhudhuria mkutano wa hadhara ujao ili kutoa maoni yao kuhusu vipaumbele vya mwaka ujao.",
+            _SW_CLOSING,
+        ),
+        published,
+        "Mwandishi Wetu",
+        "sw",
+    )

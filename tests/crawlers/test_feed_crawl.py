@@ -5,14 +5,17 @@ Each crawl runs in its own child process, as the scheduler runs it; politeness d
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 
 from crawlers.run import crawl
 from crawlers.scrapy_settings import LOCAL_WEB
+from habari.demo.content import demo_sources
+from habari.demo.newsweb import NewsWeb
 from settings.config import Source
 from store import ArticleStore, SearchRequest, open_store
 from store.query import parse_query
 from tests.builders import with_sources
-from tests.fakeweb import DISALLOWED_SLUG, UNREACHABLE_FEED, unreachable_source
+from tests.fakeweb import DISALLOWED_SLUG, ENGLISH_SITE, UNREACHABLE_FEED, SloppyFeedLinks, unreachable_source
 
 
 def _search(store: ArticleStore, text: str):
@@ -42,7 +45,7 @@ def test_robots_disallowed_article_is_never_fetched(store_settings, store, news_
     outcomes = crawl(with_sources(store_settings, news_sources), limits=LOCAL_WEB)
 
     sauti = next(o for o in outcomes if o.source_id == "sauti-rss")
-    assert sauti.rejected == {"Forbidden by robots.txt": 1}
+    assert (sauti.ok, sauti.rejected, sauti.robots_forbidden) == (True, {}, 1)
     requested = news_web.site("sauti").requested
     assert "/robots.txt" in requested
     assert not any(DISALLOWED_SLUG in path for path in requested)
@@ -115,3 +118,14 @@ def test_articles_the_store_refused_are_fetched_again_on_the_next_poll(make_sett
     assert [(o.ok, o.pages_fetched, o.articles_indexed) for o in again] == [(True, 2, 2), (True, 2, 2)]
     with open_store(settings) as store:
         assert store.count() == 4
+
+
+def test_a_relative_link_is_followed_and_links_that_are_no_web_address_are_counted(make_settings):
+    site = replace(ENGLISH_SITE, id="sloppy", quirks=(SloppyFeedLinks("fishermen-cold-room"),))
+    web = NewsWeb([site])
+    with web:
+        (outcome,) = crawl(with_sources(make_settings(), demo_sources([site], web.urls)), limits=LOCAL_WEB)
+        requested = web.site(site.id).requested
+
+    assert (outcome.ok, outcome.articles_indexed, outcome.rejected) == (True, 2, {"not a web address": 2})
+    assert "/articles/fishermen-cold-room" in requested

@@ -13,7 +13,8 @@ import pytest
 
 from crawlers.run import submit_url
 from crawlers.source_stats import SourceOutcome
-from crawlers.spider import FIRST_RUN_WINDOW, MAX_LISTINGS_PER_SOURCE
+from crawlers.sitemap_window import FIRST_WINDOW
+from crawlers.spider import MAX_LISTINGS_PER_SOURCE
 from settings.environment import Settings
 from pipeline.normalise import clean_text
 from tests.builders import all_articles, with_sources
@@ -43,7 +44,7 @@ NOT_LISTINGS = ("/robots.txt", "/articles/", "/loop/", "/files/")
 UNINDEXABLE = {MWAMBAO_DISALLOWED_SLUG, PDF_SLUG, LOOP_SLUG, HUGE_SLUG, BOMB_SLUG}
 
 
-def recent_stories(days: timedelta = FIRST_RUN_WINDOW) -> set[str]:
+def recent_stories(days: timedelta = FIRST_WINDOW) -> set[str]:
     """The answering sites' stories a first sitemap crawl should index."""
     since = datetime.now(timezone.utc) - days
     return {a.slug for site in HOSTILE_SITES for a in site.articles if a.modified >= since} - UNINDEXABLE
@@ -62,7 +63,7 @@ def test_a_sitemap_index_brings_the_recent_stories_and_skips_old_months(sitemaps
 
     assert all(outcome.ok for outcome in first.outcomes.values()), first.outcomes
     assert {slug(article) for article in indexed(settings)} == recent_stories()
-    old = next(a for a in MWAMBAO.articles if a.modified < datetime.now(timezone.utc) - FIRST_RUN_WINDOW)
+    old = next(a for a in MWAMBAO.articles if a.modified < datetime.now(timezone.utc) - FIRST_WINDOW)
     assert f"/articles/{old.slug}" not in first.paths("mwambao")
     assert f"/sitemap-{old.published:%Y-%m}.xml" not in first.paths("mwambao")
 
