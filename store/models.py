@@ -267,9 +267,10 @@ class _TimedRecord:
 
     @classmethod
     def from_record(cls, record: dict) -> Self:
-        values = {field.name: record.get(field.name) for field in fields(cls)}  # type: ignore[arg-type]
+        # a field missing from the record (one kept before the field was) takes its default
+        values = {field.name: record[field.name] for field in fields(cls) if field.name in record}  # type: ignore
         for name in cls._times:
-            values[name] = _parse_iso(values[name]) if values[name] else None
+            values[name] = _parse_iso(values[name]) if values.get(name) else None
         return cls(**values)
 
 
@@ -289,8 +290,36 @@ class FetchRecord(_TimedRecord):
 
 
 @dataclass(frozen=True)
+class FailedPage:
+    """A fetched page whose processing failed (a stage raised: a bug), kept until the page is indexed, so that it
+    can be processed again from its archived copy: the URL as fetched, the stage that failed and its message."""
+
+    url: str
+    source_id: str
+    stage: str
+    message: str
+    failed_at: datetime
+    archive: ArchiveRef | None = None
+
+    def to_record(self) -> dict:
+        return {**asdict(self), "failed_at": _iso(self.failed_at)}
+
+    @classmethod
+    def from_record(cls, record: dict) -> FailedPage:
+        archive = record.get("archive")
+        return cls(
+            url=record["url"],
+            source_id=record["source_id"],
+            stage=record["stage"],
+            message=record["message"],
+            failed_at=_parse_iso(record["failed_at"]),
+            archive=ArchiveRef(**archive) if archive else None,
+        )
+
+
+@dataclass(frozen=True)
 class SourceRun(_TimedRecord):
-    """What one poll of one source did."""
+    """What one poll of one source did; `failed_pages` counts the pages whose processing failed."""
 
     source_id: str
     started_at: datetime
@@ -300,6 +329,7 @@ class SourceRun(_TimedRecord):
     new_articles: int = 0
     errors: int = 0
     error: str | None = None
+    failed_pages: int = 0
 
     _times: ClassVar[tuple[str, ...]] = ("started_at", "finished_at")
 
