@@ -10,6 +10,7 @@ import json
 import logging
 import re
 import sys
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +24,7 @@ from rich.text import Text
 
 from settings.config import ConfigError, OutletType
 from settings.environment import Settings
-from store.models import SORT_ORDERS, SearchHit, SearchResult
+from store.models import SORT_ORDERS, FailedPage, SearchHit, SearchResult
 
 if TYPE_CHECKING:
     from crawlers.progress import CrawlProgress
@@ -172,11 +173,13 @@ def _sources(settings: Settings, arguments: argparse.Namespace) -> int:
     try:
         with open_store(settings) as store:
             health = {entry.source_id: entry for entry in store.source_health()}
+            failed = _failed_by_source(store.failed_pages())
     except StoreError as error:
         print(f"habari: {error}", file=sys.stderr)
         return 1
     zone = ZoneInfo(settings.config.schedule.timezone)
-    table = Table("source", "outlet", "kind", "every", "last poll (EAT)", "outcome", "pages", "new", "last error")
+    table = Table("source", "outlet", "kind", "every", "last poll (EAT)", "outcome", "pages", "new", "failed pages",
+                  "last error")
     for source in settings.config.sources:
         entry = health.get(source.id)
         run = entry.last_run if entry else None
@@ -189,10 +192,22 @@ def _sources(settings: Settings, arguments: argparse.Namespace) -> int:
             ("ok" if run.ok else f"failed ({entry.failures_in_a_row} in a row)") if run else "",
             str(run.pages_fetched) if run else "",
             str(run.new_articles) if run else "",
+            failed.get(source.id, ""),
             Text(entry.last_error or "") if entry else Text(""),
         )
     Console().print(table)
     return 0
+
+
+def _failed_by_source(failures: Iterable[FailedPage]) -> dict[str, str]:
+    """Per source, how many of its pages failed processing and are not indexed since, and in which stages."""
+    stages: dict[str, Counter[str]] = defaultdict(Counter)
+    for failure in failures:
+        stages[failure.source_id][failure.stage] += 1
+    return {
+        source_id: f"{sum(counts.values())} ({', '.join(f'{stage}: {n}' for stage, n in sorted(counts.items()))})"
+        for source_id, counts in stages.items()
+    }
 
 
 def _search(settings: Settings, arguments: argparse.Namespace) -> int:
@@ -261,7 +276,7 @@ def _process(settings: Settings, arguments: argparse.Namespace) -> int:
 
     name = "standard input" if arguments.jsonl == "-" else arguments.jsonl
     try:
-        lines = sys.stdin if arguments.jsonl == "-" else open(arguments.jsonl, encoding="utf-8")  # noqa: SIM115
+        lines = sys.stdin.buffer if arguments.jsonl == "-" else open(arguments.jsonl, "rb")  # noqa: SIM115
     except OSError as error:
         print(f"habari: cannot read {name}: {error.strerror or error}", file=sys.stderr)
         return EXIT_CONFIG
@@ -269,9 +284,6 @@ def _process(settings: Settings, arguments: argparse.Namespace) -> int:
     try:
         with lines:
             failed = _write_lines(process_lines(lines, pipeline, name))
-    except UnicodeDecodeError as error:
-        print(f"habari: {name} is not UTF-8 text: {error}", file=sys.stderr)
-        return 1
     finally:
         pipeline.close()
     return 1 if failed else 0
@@ -284,9 +296,20 @@ def _write_lines(results: Iterable[dict]) -> int:
         if "error" in result:
             failed += 1
             print(f"habari: {result['error']}", file=sys.stderr)
-        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        line = json.dumps(result, ensure_ascii=False)
+        if not line.isascii() and not _encodable(line):  # an id with half a character: escaped, as JSON allows
+            line = json.dumps(result)
+        sys.stdout.write(line + "\n")
     sys.stdout.flush()
     return failed
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode(sys.stdout.encoding or "utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _demo(settings: Settings, arguments: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -13,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from settings.config import HabariConfig, load_config
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+DottedName = Annotated[str, Field(pattern=r"^[A-Za-z_][\w.]*(:[A-Za-z_][\w.]*)?$")]  # package.module:name
 
 
 class StoreBackend(str, Enum):
@@ -39,6 +41,8 @@ class Settings(BaseSettings):
     crawl_processes: int = Field(default=2, ge=1, le=32)  # each host is crawled by one of them
     local_web: bool = False  # every source is on this machine (demo, tests): no politeness delays
     log_level: str = "INFO"
+    # Callables run on each crawled article after the built-in stages (pipeline/chain.py), as a JSON list
+    extra_stages: tuple[DottedName, ...] = ()
     config: HabariConfig = Field(exclude=True)
 
     @model_validator(mode="before")
