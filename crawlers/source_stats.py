@@ -19,6 +19,7 @@ PAGES_FETCHED = "pages_fetched"
 ARTICLES_INDEXED = "articles_indexed"
 ARTICLES_NOT_INDEXED = "articles_not_indexed"  # analysed, but the store refused them: fetched again next poll
 REJECTED = "rejected/"
+FAILED = "failed/"  # + the stage: pages whose processing failed (recorded in the store, not fetched again)
 ERROR = "error"
 NOT_FETCHED = "no listing of the source was read before the crawl ended"
 
@@ -32,6 +33,7 @@ class SourceOutcome:
     pages_fetched: int = 0
     articles_indexed: int = 0
     rejected: dict[str, int] = field(default_factory=dict)
+    failed: dict[str, int] = field(default_factory=dict)  # pages whose processing failed, by stage
     error: str | None = None
 
     def as_run(self, started_at: datetime, finished_at: datetime) -> SourceRun:
@@ -45,6 +47,7 @@ class SourceOutcome:
             new_articles=self.articles_indexed,
             errors=sum(self.rejected.values()),
             error=self.error,
+            failed_pages=sum(self.failed.values()),
         )
 
     def describe(self) -> str:
@@ -53,6 +56,9 @@ class SourceOutcome:
         if self.rejected:
             reasons = ", ".join(f"{reason}: {n}" for reason, n in sorted(self.rejected.items()))
             counts += f", {sum(self.rejected.values())} rejected ({reasons})"
+        if self.failed:
+            stages = ", ".join(f"{stage}: {n}" for stage, n in sorted(self.failed.items()))
+            counts += f", {sum(self.failed.values())} failed ({stages})"
         if self.ok:
             return f"{self.source_id}: ok, {counts}"
         return f"{self.source_id}: FAILED, {self.error} ({counts})"
@@ -72,6 +78,10 @@ def get(stats: StatsCollector, source_id: str, name: str) -> Any:
 
 def reject(stats: StatsCollector, source_id: str, reason: str) -> None:
     count(stats, source_id, REJECTED + reason)
+
+
+def fail(stats: StatsCollector, source_id: str, stage: str) -> None:
+    count(stats, source_id, FAILED + stage)
 
 
 def record_error(stats: StatsCollector, source_id: str, message: str) -> None:
@@ -94,6 +104,7 @@ def outcomes_from_stats(stats: Mapping[str, Any], source_ids: Iterable[str]) -> 
             pages_fetched=mine.get(PAGES_FETCHED, 0),
             articles_indexed=mine.get(ARTICLES_INDEXED, 0),
             rejected={key.removeprefix(REJECTED): n for key, n in mine.items() if key.startswith(REJECTED)},
+            failed={key.removeprefix(FAILED): n for key, n in mine.items() if key.startswith(FAILED)},
             error=error,
         ))
     return outcomes

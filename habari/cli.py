@@ -124,13 +124,14 @@ def _crawl(settings: Settings, arguments: argparse.Namespace) -> int:
         print(f"habari: unknown source {', '.join(unknown)}; known: {', '.join(sorted(known))}", file=sys.stderr)
         return EXIT_CONFIG
     outcomes = _with_progress(lambda on_progress: crawl(settings, arguments.source, on_progress=on_progress))
-    table = Table("source", "outcome", "pages", "indexed", "error")
+    table = Table("source", "outcome", "pages", "indexed", "failed pages", "error")
     for outcome in outcomes:
         table.add_row(
             outcome.source_id,
             "ok" if outcome.ok else "failed",
             str(outcome.pages_fetched),
             str(outcome.articles_indexed),
+            str(sum(outcome.failed.values()) or ""),
             Text(outcome.error or ""),
         )
     Console().print(table)

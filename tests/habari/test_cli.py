@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 from settings.environment import REPO_ROOT, Settings
 from store import Article, open_store
+from store.models import FailedPage, SourceRun
 from tests.builders import make_article
 
 
@@ -111,3 +112,18 @@ def test_search_no_collapse_lists_every_article_newest_first(make_settings):
 def test_search_refuses_an_unknown_order(make_settings):
     result = habari("search", "barabara", "--sort", "oldest", HABARI_DATA_DIR=str(make_settings().data_dir))
     assert result.returncode == 2 and "relevance" in result.stderr and "newest" in result.stderr
+
+
+def test_sources_lists_each_sources_failed_pages_by_stage(make_settings):
+    settings = make_settings()
+    at = datetime(2026, 11, 20, 9, tzinfo=timezone.utc)
+    with open_store(settings) as store:
+        store.record_source_run(SourceRun("mwananchi-rss", at, at, True, pages_fetched=20, new_articles=19,
+                                          failed_pages=1))
+        store.record_failures([
+            FailedPage(f"https://mwananchi.co.tz/habari/{n}", "mwananchi-rss", stage, "IndexError: x", at)
+            for n, stage in enumerate(("entities", "entities", "extract"))
+        ])
+    result = habari("sources", HABARI_DATA_DIR=str(settings.data_dir), COLUMNS="250")
+    row = next(line for line in result.stdout.splitlines() if "mwananchi-rss" in line)
+    assert "3 (entities: 2, extract: 1)" in row and result.returncode == 0
