@@ -1,11 +1,11 @@
 """A page whose processing raises is contained to itself in a crawl: the source's other articles are indexed, the
 failure is kept in the store (stage, message, archive reference) and counted per source, the page stays in the
-WARC archive, and the next poll does not fetch it again."""
+WARC archive, the next poll does not fetch it again, and indexing it once the cause is gone clears the failure."""
 from __future__ import annotations
 
 import urllib.request
 
-from crawlers.run import crawl
+from crawlers.run import crawl, submit_url
 from crawlers.scrapy_settings import LOCAL_WEB
 from store.archive import WarcArchive
 from tests.builders import all_articles, with_sources
@@ -40,3 +40,7 @@ def test_one_articles_failure_is_recorded_and_the_rest_are_indexed(store_setting
     assert news_web.site("herald").times_requested(failing_path) == requests_before == 2  # this test's and the crawl's
     assert [(outcome.pages_fetched, outcome.failed) for outcome in again] == [(0, {}), (0, {})]
     assert store.failed_pages() == [failure]
+
+    fixed = submit_url(settings.model_copy(update={"extra_stages": ()}), url, limits=LOCAL_WEB)
+    assert (fixed.ok, fixed.articles_indexed) == (True, 1)
+    assert store.failed_pages() == [] and len(all_articles(store)) == 4
