@@ -297,20 +297,9 @@ def _write_lines(results: Iterable[dict]) -> int:
         if "error" in result:
             failed += 1
             print(f"habari: {result['error']}", file=sys.stderr)
-        line = json.dumps(result, ensure_ascii=False)
-        if not line.isascii() and not _encodable(line):  # an id with half a character: escaped, as JSON allows
-            line = json.dumps(result)
-        sys.stdout.write(line + "\n")
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     sys.stdout.flush()
     return failed
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode(sys.stdout.encoding or "utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _demo(settings: Settings, arguments: argparse.Namespace) -> int:

@@ -18,7 +18,7 @@ from pipeline.decode import NotText, decode_html
 from pipeline.extract import NoArticle, extract
 from pipeline.html_tree import MAX_HTML_CHARS
 from pipeline.language import LanguageDetector
-from pipeline.normalise import InvalidUrl, canonical_url, clean_text, utc_time
+from pipeline.normalise import InvalidUrl, canonical_url, clean_text, utc_time, whole_characters
 
 MAX_FILE_BYTES = 4 * MAX_HTML_CHARS  # a UTF-8 character takes at most four bytes
 MAX_TEXT_CHARS = 1_000_000  # an article's text; a book is shorter
@@ -146,11 +146,13 @@ def _parse(line: bytes, where: str) -> ProcessInput:
     except UnicodeDecodeError as error:
         raise BatchInputError(f"{where}: not UTF-8 text (byte {line[error.start]:#04x} at position {error.start})") from None
     try:
-        record = json.loads(text)  # the standard library's parser takes a lone surrogate, which clean_text repairs
+        record = json.loads(text)
     except (ValueError, RecursionError) as error:  # JSONDecodeError, or an integer of over 4,300 digits
         raise BatchInputError(f"{where}: not a JSON object ({error})") from None
     if not isinstance(record, dict):
         raise BatchInputError(f"{where}: not a JSON object (a {type(record).__name__})")
+    # JSON can carry half a character (an emoji cut in two: "\ud83d"), which no string field takes
+    record = {key: whole_characters(value) if isinstance(value, str) else value for key, value in record.items()}
     try:
         return ProcessInput.model_validate(record)
     except ValidationError as error:

@@ -77,10 +77,15 @@ def clean_text(text: str) -> str:
     """NFC Unicode, plain apostrophes (ng'ombe), single spaces, at most one blank line between paragraphs; without
     invisible characters (soft hyphens, zero-width and direction marks, controls) that would split a word
     ("Baga\u00admoyo"), and a lone surrogate (half of a character cut in two) replaced by U+FFFD."""
-    text = _invisible_characters().sub("", _LONE_SURROGATES.sub("\ufffd", text))
+    text = _invisible_characters().sub("", whole_characters(text))
     text = strip_sentinels(unicodedata.normalize("NFC", text)).replace("\u2019", "'")
     lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def whole_characters(text: str) -> str:
+    """The text with each lone surrogate (half of a character cut in two, as JSON can carry it) made U+FFFD."""
+    return _LONE_SURROGATES.sub("\ufffd", text)
 
 
 @cache
