@@ -19,6 +19,8 @@ FLATTEN_DEPTH = 128  # an element this deep holds only text: trafilatura's recur
 MAX_INLINE_IN_BLOCK = 500  # inline elements in one block before its inline markup is dropped for its text
 MAX_IN_PARAGRAPHS = 5_000  # elements inside the page's paragraphs in all (the dev set's most: 209)
 PARSER_DEPTH = 2048  # libxml2's limit with huge_tree (256 without, where a page's text silently ends)
+AT_FLATTEN_DEPTH = etree.XPath("*/" * (FLATTEN_DEPTH - 2) + "*[*]")  # from the root (depth 1): those with children
+MANY_CHILDREN = etree.XPath(f"//*[count(*) > {MAX_INLINE_IN_BLOCK}]")
 # Trafilatura's own parser settings (trafilatura.utils.HTML_PARSER) with libxml2's huge-document limits lifted:
 # MAX_HTML_CHARS bounds the input instead.
 PARSER = HTMLParser(
@@ -60,41 +62,23 @@ def parse_html(html: str) -> HtmlElement | Unparsable:
 
 
 def bound_tree(tree: HtmlElement) -> HtmlElement | Unparsable:
-    """The tree, reduced in one pass where extraction's cost would grow faster than the page: each element
-    FLATTEN_DEPTH deep to its text, each block holding over MAX_INLINE_IN_BLOCK inline elements to its text, and
-    every paragraph to its text when paragraphs hold over MAX_IN_PARAGRAPHS elements in all (trafilatura's
-    //p//text() grows with their square). A tree of over MAX_ELEMENTS elements is refused."""
-    elements = depth = in_paragraphs = 0
-    too_deep: list[HtmlElement] = []
-    blocks: list[list] = []  # the open non-inline elements, each with its count of inline elements: [block, n]
-    crowded: list[HtmlElement] = []
-    paragraphs: list[HtmlElement] = []
-    for event, element in etree.iterwalk(tree, events=("start", "end")):
-        if not isinstance(element.tag, str):
-            continue
-        if event == "start":
-            elements += 1
-            if elements > MAX_ELEMENTS:
-                return Unparsable(f"the page has too many elements to extract (over {MAX_ELEMENTS:,})")
-            depth += 1
-            if depth == FLATTEN_DEPTH and len(element):
-                too_deep.append(element)
-            if element.tag == "p":
-                paragraphs.append(element)
-                in_paragraphs += sum(1 for _ in element.iterdescendants())
-            if element.tag not in INLINE:
-                blocks.append([element, 0])
-            elif blocks:
-                blocks[-1][1] += 1
-        else:
-            depth -= 1
-            if element.tag not in INLINE:
-                block, inline = blocks.pop()
-                if inline > MAX_INLINE_IN_BLOCK:
-                    crowded.append(block)
-    for element in too_deep:
+    """The tree, reduced where extraction's cost would grow faster than the page: each element FLATTEN_DEPTH deep
+    to its text; to their text, each paragraph holding over MAX_INLINE_IN_BLOCK elements, every paragraph when
+    they hold over MAX_IN_PARAGRAPHS in all (trafilatura's //p//text() grows with their square), and each element
+    with over MAX_INLINE_IN_BLOCK inline children. A tree of over MAX_ELEMENTS elements is refused."""
+    elements = int(tree.xpath("count(//*)"))
+    if elements > MAX_ELEMENTS:
+        return Unparsable(f"the page has too many elements to extract ({elements:,}; at most {MAX_ELEMENTS:,})")
+    for element in AT_FLATTEN_DEPTH(tree):
         _flatten(element)
-    for block in crowded + (paragraphs if in_paragraphs > MAX_IN_PARAGRAPHS else []):
+    paragraphs = [(paragraph, sum(1 for _ in paragraph.iterdescendants())) for paragraph in tree.iter("p")]
+    crowded = [paragraph for paragraph, inside in paragraphs if inside > MAX_INLINE_IN_BLOCK]
+    if sum(inside for _, inside in paragraphs) > MAX_IN_PARAGRAPHS:
+        crowded = [paragraph for paragraph, _ in paragraphs]
+    crowded += [
+        element for element in MANY_CHILDREN(tree) if sum(child.tag in INLINE for child in element) > MAX_INLINE_IN_BLOCK
+    ]
+    for block in crowded:
         _strip_inline(block)
     return tree
 

@@ -19,6 +19,7 @@ from store.highlight import strip_sentinels
 _SPACES = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _LONE_SURROGATES = re.compile("[\ud800-\udfff]")
+_BEYOND_FIRST_PLANE = re.compile("[\U00010000-\U0010ffff]")
 # Control characters other than the ones str.splitlines() breaks lines at, and tab.
 _LINE_BREAKING_CONTROLS = frozenset("\t\n\x0b\x0c\r\x1c\x1d\x1e\x85")
 
@@ -77,7 +78,10 @@ def clean_text(text: str) -> str:
     """NFC Unicode, plain apostrophes (ng'ombe), single spaces, at most one blank line between paragraphs; without
     invisible characters (soft hyphens, zero-width and direction marks, controls) that would split a word
     ("Baga\u00admoyo"), and a lone surrogate (half of a character cut in two) replaced by U+FFFD."""
-    text = _invisible_characters().sub("", whole_characters(text))
+    first_plane, beyond = _invisible_characters()
+    text = first_plane.sub("", whole_characters(text))
+    if _BEYOND_FIRST_PLANE.search(text):
+        text = beyond.sub("", text)
     text = strip_sentinels(unicodedata.normalize("NFC", text)).replace("\u2019", "'")
     lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
@@ -89,9 +93,11 @@ def whole_characters(text: str) -> str:
 
 
 @cache
-def _invisible_characters() -> re.Pattern[str]:
-    """Unicode's format characters (Cf: soft hyphen, zero-width space and joiners, direction marks, BOM) and the
-    control characters (Cc) that do not break lines, as a class of code point ranges."""
+def _invisible_characters() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Unicode's format characters (Cf: soft hyphen, zero-width space and joiners, direction marks, BOM, tags) and
+    the control characters (Cc) that do not break lines, as classes of code point ranges: those of the first
+    plane, and those beyond it (a class with any is five times slower, so it is searched for only where a text
+    has a character beyond the first plane: an emoji, say)."""
     ranges: list[list[int]] = []
     for code in (*range(0x20000), *range(0xE0000, 0xE1000)):  # the planes that have any
         category = unicodedata.category(chr(code))
@@ -100,7 +106,13 @@ def _invisible_characters() -> re.Pattern[str]:
                 ranges[-1][1] = code
             else:
                 ranges.append([code, code])
-    return re.compile("[" + "".join(f"{re.escape(chr(first))}-{re.escape(chr(last))}" for first, last in ranges) + "]")
+
+    def character_class(wanted: list[list[int]]) -> re.Pattern[str]:
+        return re.compile("[" + "".join(f"{re.escape(chr(first))}-{re.escape(chr(last))}" for first, last in wanted)
+                          + "]")
+
+    return (character_class([span for span in ranges if span[1] <= 0xFFFF]),
+            character_class([span for span in ranges if span[0] > 0xFFFF]))
 
 
 def utc_time(moment: datetime | None) -> datetime | None:
