@@ -17,8 +17,7 @@ from scrapy.statscollectors import StatsCollector
 from crawlers import source_stats
 from crawlers.scrapy_settings import HABARI_SETTINGS, INDEX_BATCH_SIZE
 from settings.environment import Settings
-from pipeline import FetchedPage, Pipeline, Rejected
-from pipeline.chain import Failed
+from pipeline import Failed, FetchedPage, Pipeline, Rejected
 from store import Article, ArticleStore, StoreError, open_store
 from store.models import FailedPage, FetchRecord
 

@@ -320,7 +320,7 @@ def _terminal_snippet(snippet: str) -> Text:
 def _first_problem(error: ValidationError) -> str:
     first = error.errors()[0]
     variable = "HABARI_" + str(first["loc"][0]).upper() if first["loc"] else "HABARI_*"
-    return f"{variable}: {first['msg']}"
+    return f"{variable}: {first['msg'].removeprefix('Value error, ')}"
 
 
 if __name__ == "__main__":

@@ -127,3 +127,9 @@ def test_sources_lists_each_sources_failed_pages_by_stage(make_settings):
     result = habari("sources", HABARI_DATA_DIR=str(settings.data_dir), COLUMNS="250")
     row = next(line for line in result.stdout.splitlines() if "mwananchi-rss" in line)
     assert "3 (entities: 2, extract: 1)" in row and result.returncode == 0
+
+
+def test_an_extra_stage_that_is_no_dotted_name_is_refused_at_start(tmp_path):
+    result = habari("sources", HABARI_DATA_DIR=str(tmp_path), HABARI_EXTRA_STAGES='["not a name"]')
+    assert result.returncode == 2
+    assert "HABARI_EXTRA_STAGES: 'not a name' does not name a callable as package.module:name" in result.stderr
