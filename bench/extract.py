@@ -151,7 +151,7 @@ def with_readability_when_short(extractor: Extractor) -> Extractor:
 
 def habari_text(html: str, url: str) -> str:
     extracted = habari_extract.extract(html, url)
-    return extracted.text if extracted else ""
+    return extracted.text if isinstance(extracted, habari_extract.Extracted) else ""
 
 
 CANDIDATES: dict[str, Extractor] = {

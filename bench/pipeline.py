@@ -28,11 +28,11 @@ from bench.extract import DEFAULT_DATASET, load_pages
 from settings.environment import Settings, StoreBackend
 from settings.config import HabariConfig
 from pipeline import FetchedPage, Pipeline, Rejected
-from pipeline.chain import Document
+from pipeline.chain import Document, Failed
 from pipeline.decode import decode_html
 from pipeline.dedupe import StoryClusters
 from pipeline.entities import EntityFinder
-from pipeline.extract import extract, warm_up
+from pipeline.extract import Extracted, extract, warm_up
 from pipeline.language import LanguageDetector
 from pipeline.mentions import MentionMatcher
 from pipeline.normalise import clean_text
@@ -77,6 +77,9 @@ def index_pages(settings: Settings, pages: list[FetchedPage], ready, start) -> C
         if isinstance(result, Rejected):
             outcomes[result.reason] += 1
             continue
+        if isinstance(result, Failed):
+            outcomes[f"failed in the {result.stage} stage"] += 1
+            continue
         batch.append(result)
         if len(batch) >= BATCH:
             outcomes["indexed"] += store.upsert(batch)
@@ -119,7 +122,7 @@ def stage_costs(config: HabariConfig, pages: list[FetchedPage]) -> dict[str, flo
     began = time.process_time()
     extracted = [(page, extract(decode_html(page.body, page.encoding), page.url)) for page in pages]
     documents = [Document(page.url, clean_text(found.title), clean_text(found.text), found.published)
-                 for page, found in extracted if found is not None]
+                 for page, found in extracted if isinstance(found, Extracted)]
     costs = {"extraction (decode, extract with metadata, clean)": (time.process_time() - began) / len(pages)}
     stories, languages, mentions = StoryClusters(None), LanguageDetector(), MentionMatcher(config.watch)
     topics, tone, entities = TopicTagger(config.topics), SentimentScorer(), EntityFinder(config.watch)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from bench.search_corpus import SOURCES, ensure_corpus
 from pipeline.page import FeedEntry, PageContext
-from pipeline.reprocess import CheckpointFile, ReprocessRequest, Reprocessor, ReprocessTally, Stage
+from pipeline.reprocess import CheckpointFile, PipelineSpec, ReprocessRequest, Reprocessor, ReprocessTally, Stage
 from settings.environment import REPO_ROOT, Settings, StoreBackend
 from store import Article, open_store
 from store.archive import Capture, WarcArchive
@@ -90,7 +90,7 @@ def timed_run(settings: Settings, stage: Stage, workers: int) -> tuple[Reprocess
     """The time includes starting the workers and warming up each one's pipeline, as a user's run does."""
     with open_store(settings) as store:
         checkpoints = CheckpointFile(settings.data_dir / "reprocess-checkpoint.json")
-        runner = Reprocessor(settings.config, settings.stories_path, store, WarcArchive(settings.warc_dir),
+        runner = Reprocessor(PipelineSpec.from_settings(settings), store, WarcArchive(settings.warc_dir),
                              checkpoints, workers)
         began = time.perf_counter()
         tally = runner.run(ReprocessRequest(stage), resume=False)

@@ -20,6 +20,7 @@ ARTICLES_INDEXED = "articles_indexed"
 ARTICLES_NOT_INDEXED = "articles_not_indexed"  # analysed, but the store refused them: fetched again next poll
 REJECTED = "rejected/"
 ROBOTS_FORBIDDEN = "robots_forbidden"  # links skipped because robots.txt forbids them: obeyed, not an error
+FAILED = "failed/"  # + the stage: pages whose processing failed (recorded in the store, not fetched again)
 ERROR = "error"
 NOT_FETCHED = "no listing of the source was read before the crawl ended"
 
@@ -33,6 +34,7 @@ class SourceOutcome:
     pages_fetched: int = 0
     articles_indexed: int = 0
     rejected: dict[str, int] = field(default_factory=dict)
+    failed: dict[str, int] = field(default_factory=dict)  # pages whose processing failed, by stage
     error: str | None = None
     robots_forbidden: int = 0
 
@@ -48,6 +50,7 @@ class SourceOutcome:
             errors=sum(self.rejected.values()),
             error=self.error,
             robots_forbidden=self.robots_forbidden,
+            failed_pages=sum(self.failed.values()),
         )
 
     def describe(self) -> str:
@@ -58,6 +61,9 @@ class SourceOutcome:
             counts += f", {sum(self.rejected.values())} rejected ({reasons})"
         if self.robots_forbidden:
             counts += f", {self.robots_forbidden} links forbidden by robots.txt"
+        if self.failed:
+            stages = ", ".join(f"{stage}: {n}" for stage, n in sorted(self.failed.items()))
+            counts += f", {sum(self.failed.values())} failed ({stages})"
         if self.ok:
             return f"{self.source_id}: ok, {counts}"
         return f"{self.source_id}: FAILED, {self.error} ({counts})"
@@ -77,6 +83,10 @@ def get(stats: StatsCollector, source_id: str, name: str) -> Any:
 
 def reject(stats: StatsCollector, source_id: str, reason: str) -> None:
     count(stats, source_id, REJECTED + reason)
+
+
+def fail(stats: StatsCollector, source_id: str, stage: str) -> None:
+    count(stats, source_id, FAILED + stage)
 
 
 def record_error(stats: StatsCollector, source_id: str, message: str) -> None:
@@ -99,6 +109,7 @@ def outcomes_from_stats(stats: Mapping[str, Any], source_ids: Iterable[str]) -> 
             pages_fetched=mine.get(PAGES_FETCHED, 0),
             articles_indexed=mine.get(ARTICLES_INDEXED, 0),
             rejected={key.removeprefix(REJECTED): n for key, n in mine.items() if key.startswith(REJECTED)},
+            failed={key.removeprefix(FAILED): n for key, n in mine.items() if key.startswith(FAILED)},
             error=error,
             robots_forbidden=mine.get(ROBOTS_FORBIDDEN, 0),
         ))

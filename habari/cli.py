@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import sys
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
@@ -25,7 +26,7 @@ from rich.text import Text
 
 from settings.config import ConfigError, OutletType
 from settings.environment import Settings
-from store.models import SORT_ORDERS, SearchHit, SearchResult
+from store.models import SORT_ORDERS, FailedPage, SearchHit, SearchResult
 
 if TYPE_CHECKING:
     from crawlers.progress import CrawlProgress
@@ -146,13 +147,14 @@ def _crawl(settings: Settings, arguments: argparse.Namespace) -> int:
         return EXIT_CONFIG
     outcomes = _with_progress(lambda show: crawl(settings, arguments.source, on_progress=show), _crawl_totals,
                               "starting the crawl")
-    table = Table("source", "outcome", "pages", "indexed", "error")
+    table = Table("source", "outcome", "pages", "indexed", "failed pages", "error")
     for outcome in outcomes:
         table.add_row(
             outcome.source_id,
             "ok" if outcome.ok else "failed",
             str(outcome.pages_fetched),
             str(outcome.articles_indexed),
+            str(sum(outcome.failed.values()) or ""),
             Text(outcome.error or ""),
         )
     Console().print(table)
@@ -192,13 +194,14 @@ def _sources(settings: Settings, arguments: argparse.Namespace) -> int:
     try:
         with open_store(settings) as store:
             health = {entry.source_id: entry for entry in store.source_health()}
+            failed = _failed_by_source(store.failed_pages())
     except StoreError as error:
         print(f"habari: {error}", file=sys.stderr)
         return 1
     zone = ZoneInfo(settings.config.schedule.timezone)
     table = Table(
         "source", "outlet", "kind", "every", "last poll (EAT)", "outcome", "pages", "new", "robots-forbidden",
-        "last error",
+        "failed pages", "last error",
     )
     for source in settings.config.sources:
         entry = health.get(source.id)
@@ -213,10 +216,22 @@ def _sources(settings: Settings, arguments: argparse.Namespace) -> int:
             str(run.pages_fetched) if run else "",
             str(run.new_articles) if run else "",
             str(run.robots_forbidden) if run else "",
+            failed.get(source.id, ""),
             Text(entry.last_error or "") if entry else Text(""),
         )
     Console().print(table)
     return 0
+
+
+def _failed_by_source(failures: Iterable[FailedPage]) -> dict[str, str]:
+    """Per source, how many of its pages failed processing and are not indexed since, and in which stages."""
+    stages: dict[str, Counter[str]] = defaultdict(Counter)
+    for failure in failures:
+        stages[failure.source_id][failure.stage] += 1
+    return {
+        source_id: f"{sum(counts.values())} ({', '.join(f'{stage}: {n}' for stage, n in sorted(counts.items()))})"
+        for source_id, counts in stages.items()
+    }
 
 
 def _search(settings: Settings, arguments: argparse.Namespace) -> int:
@@ -285,7 +300,7 @@ def _process(settings: Settings, arguments: argparse.Namespace) -> int:
 
     name = "standard input" if arguments.jsonl == "-" else arguments.jsonl
     try:
-        lines = sys.stdin if arguments.jsonl == "-" else open(arguments.jsonl, encoding="utf-8")  # noqa: SIM115
+        lines = sys.stdin.buffer if arguments.jsonl == "-" else open(arguments.jsonl, "rb")  # noqa: SIM115
     except OSError as error:
         print(f"habari: cannot read {name}: {error.strerror or error}", file=sys.stderr)
         return EXIT_CONFIG
@@ -293,16 +308,13 @@ def _process(settings: Settings, arguments: argparse.Namespace) -> int:
     try:
         with lines:
             failed = _write_lines(process_lines(lines, pipeline, name))
-    except UnicodeDecodeError as error:
-        print(f"habari: {name} is not UTF-8 text: {error}", file=sys.stderr)
-        return 1
     finally:
         pipeline.close()
     return 1 if failed else 0
 
 
 def _reprocess(settings: Settings, arguments: argparse.Namespace) -> int:
-    from pipeline.reprocess import CheckpointFile, ReprocessRequest, Reprocessor, Stage
+    from pipeline.reprocess import CheckpointFile, PipelineSpec, ReprocessRequest, Reprocessor, Stage
     from store import StoreError, open_store
     from store.archive import WarcArchive
 
@@ -315,7 +327,7 @@ def _reprocess(settings: Settings, arguments: argparse.Namespace) -> int:
     checkpoints = CheckpointFile(settings.data_dir / "reprocess-checkpoint.json")
     try:
         with open_store(settings) as store:
-            reprocessor = Reprocessor(settings.config, settings.stories_path, store, WarcArchive(settings.warc_dir),
+            reprocessor = Reprocessor(PipelineSpec.from_settings(settings), store, WarcArchive(settings.warc_dir),
                                       checkpoints, arguments.workers)
             tally = _with_progress(lambda show: reprocessor.run(request, not arguments.restart, show),
                                    _reprocess_totals, "reading")
@@ -329,9 +341,11 @@ def _reprocess(settings: Settings, arguments: argparse.Namespace) -> int:
     print(f"{tally.read:,} read{resumed}, {tally.indexed:,} articles updated")
     for reason, count in tally.skipped.most_common():
         print(f"  {count:,} not indexed: {reason}")
+    for stage, count in tally.failed.most_common():
+        print(f"  {count:,} failed in the {stage} stage (kept in the failed pages: habari sources)")
     for problem in tally.problems:
         print(f"habari: {problem}", file=sys.stderr)
-    return 1 if tally.problems else 0
+    return 1 if tally.problems or tally.failed else 0
 
 
 def _reprocess_totals(tally: ReprocessTally) -> str:
@@ -381,7 +395,7 @@ def _terminal_snippet(snippet: str) -> Text:
 def _first_problem(error: ValidationError) -> str:
     first = error.errors()[0]
     variable = "HABARI_" + str(first["loc"][0]).upper() if first["loc"] else "HABARI_*"
-    return f"{variable}: {first['msg']}"
+    return f"{variable}: {first['msg'].removeprefix('Value error, ')}"
 
 
 if __name__ == "__main__":

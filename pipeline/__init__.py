@@ -2,7 +2,7 @@
 
 It knows nothing of Scrapy; crawls, submitted URLs and files on disk all go through one `Pipeline`.
 """
-from pipeline.chain import Document, Pipeline, Rejected
+from pipeline.chain import Document, Failed, Pipeline, Rejected
 from pipeline.page import FeedEntry, FetchedPage
 
-__all__ = ["Document", "FeedEntry", "FetchedPage", "Pipeline", "Rejected"]
+__all__ = ["Document", "Failed", "FeedEntry", "FetchedPage", "Pipeline", "Rejected"]

@@ -5,7 +5,8 @@ Places come from the watch file (wards, villages and the council's district); ti
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -88,7 +89,8 @@ class EntityFinder:
             places.extend(self._places_in(part, tokens, found))
             organisations.extend(self._organisations(part, tokens, {person.start for person in found} | set(titles)))
         names = _distinct_names(person.name for person in people)
-        titled = {person.name: person.title for person in reversed(people) if person.name in names}
+        kept = set(names)
+        titled = {person.name: person.title for person in reversed(people) if person.name in kept}
         return Entities(
             people=names,
             places=tuple(dict.fromkeys(places)),
@@ -104,9 +106,8 @@ class EntityFinder:
                 start, end = named
                 title = text[tokens[match.start].start : tokens[match.end - 1].end]
                 people.append(self._person(text[tokens[start].start : tokens[end - 1].end], title, start))
-        starts = {token.start: index for index, token in enumerate(tokens)}
-        for found in self._official_pattern.finditer(text) if self._official_pattern else ():
-            people.append(_Person(found.group(1), self._officials[found.group(1)], starts[found.start()]))
+        for index, found in _at_token_starts(self._official_pattern, text, tokens):
+            people.append(_Person(found.group(1), self._officials[found.group(1)], index))
         return people
 
     def _person(self, name: str, title: str, start: int) -> _Person:
@@ -160,6 +161,8 @@ class EntityFinder:
             start += known[-1] + 1
         elif opener == "connector":
             start += 1  # "wa Mkoa wa Pwani Abubakar Kunenge": the word after a connector is the place
+        if start >= end:  # the run was all places and offices ("Mkuu wa Mkoa wa Iringa"): no name in it
+            return None
         name_end = start
         while name_end < min(end, start + LONGEST_NAME):
             word = tokens[name_end].text
@@ -172,18 +175,21 @@ class EntityFinder:
     def _places_in(self, text: str, tokens: list[_Token], people: list[_Person]) -> list[str]:
         if not self._place_pattern:
             return []
-        in_names = [(tokens[person.start].start, tokens[person.start].start + len(person.name)) for person in people]
+        in_names = _merged_spans(
+            (tokens[person.start].start, tokens[person.start].start + len(person.name)) for person in people
+        )
+        name_starts = [start for start, _ in in_names]
         return [
             found.group(1)
             for found in self._place_pattern.finditer(text)
-            if not any(start <= found.start() < end for start, end in in_names)
+            if not _within(found.start(), in_names, name_starts)
         ]
 
     def _organisations(self, text: str, tokens: list[_Token], stops: set[int]) -> list[str]:
         """Known acronyms, bracketed capitals, and capitalised chains with an organisation word; stops: where
         a person's name or a title begins, which no chain runs into."""
-        starts = {token.start: index for index, token in enumerate(tokens)}
-        found = [(starts[name.start()], name.group(1)) for name in self._council_pattern.finditer(text)]
+        found = [(index, name.group(1)) for index, name in _at_token_starts(self._council_pattern, text, tokens)]
+        chains: list[tuple[int, int, str]] = []
         for index, token in enumerate(tokens):
             bracketed = 0 < index < len(tokens) - 1 and tokens[index - 1].text == "(" and tokens[index + 1].text == ")"
             if token.text in self._words.acronyms or (bracketed and token.all_caps):
@@ -198,13 +204,14 @@ class EntityFinder:
                 span = self._organisation_in_chain(tokens, position, end)
                 if span:
                     first, last = span
-                    # an acronym inside the name ("NMB Bank") is the same organisation
-                    found = [(index, acronym) for index, acronym in found if not first <= index < last]
-                    found.append((first, text[tokens[first].start : tokens[last - 1].end]))
+                    chains.append((first, last, text[tokens[first].start : tokens[last - 1].end]))
                 position = end
             else:
                 position += 1
-        return [name for _, name in sorted(found)]
+        # an acronym inside a chain's name ("NMB Bank") is the same organisation; chains do not overlap
+        chain_starts = [first for first, _, _ in chains]
+        outside = [(index, name) for index, name in found if not _within(index, chains, chain_starts)]
+        return [name for _, name in sorted(outside + [(first, name) for first, _, name in chains])]
 
     def _capitalised_chain(self, tokens: list[_Token], start: int, stops: set[int]) -> int:
         """End of the run of capitalised words from start, joined by ya, wa, na, of, and ...; start if none."""
@@ -258,6 +265,33 @@ def _whole_words(terms: tuple[str, ...], ending: str = "") -> re.Pattern[str] | 
 def _distinct_names(names: Iterable[str]) -> tuple[str, ...]:
     """Names in order of first mention, without a shorter form of a name also found in full ("Okash")."""
     unique = list(dict.fromkeys(names))
-    return tuple(
-        name for name in unique if not any(other != name and other.endswith(" " + name) for other in unique)
-    )
+    shorter_forms = {name.split(" ", cut)[-1] for name in unique for cut in range(1, name.count(" ") + 1)}
+    return tuple(name for name in unique if name not in shorter_forms)
+
+
+def _at_token_starts(pattern: re.Pattern[str] | None, text: str, tokens: list[_Token]) -> Iterator[tuple[int, re.Match]]:
+    """The pattern's matches that begin a token, with the token's index; a match inside a word the tokens keep
+    whole ("ng'Shauri Selenda": the apostrophe joins) is no name of its own."""
+    if pattern is None:
+        return
+    starts = {token.start: index for index, token in enumerate(tokens)}
+    for found in pattern.finditer(text):
+        if found.start() in starts:
+            yield starts[found.start()], found
+
+
+def _merged_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Half-open spans sorted and merged where they overlap, so that a position lies in at most one."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _within(position: int, spans: list[tuple], starts: list[int]) -> bool:
+    """Whether position lies in one of the sorted, disjoint half-open spans (start, end, ...); starts: theirs."""
+    at = bisect_right(starts, position) - 1
+    return at >= 0 and position < spans[at][1]

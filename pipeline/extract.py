@@ -1,7 +1,8 @@
 """Extraction: body text, title, authors, date, image and canonical URL from a page's HTML.
 
 Trafilatura (recall-favouring, no comments), then short unpunctuated edge lines trimmed; chosen by bench/extract.py.
-The page is parsed once; its metadata is read with trafilatura's own readers, only those whose fields Habari keeps.
+The page is parsed once (pipeline/html_tree.py bounds its shape); its metadata is read with trafilatura's own readers,
+only those whose fields Habari keeps. A page without article text gets the reason.
 """
 from __future__ import annotations
 
@@ -22,9 +23,10 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura.external import jt_stoplist_init
 from trafilatura.json_metadata import extract_json, extract_json_parse_error, normalize_json
-from trafilatura.metadata import JSON_MINIFY, examine_meta, extract_author, extract_title, extract_url
+from trafilatura.metadata import examine_meta, extract_author, extract_title, extract_url
 from trafilatura.settings import Document, set_date_params
-from trafilatura.utils import load_html
+
+from pipeline.html_tree import Unparsable, parse_html
 
 logger = logging.getLogger(__name__)
 # A line at either end of the body with fewer words than this and no closing punctuation is a headline, kicker,
@@ -52,6 +54,11 @@ OTHER_TIME_ELEMENTS = XPath(f"//time[not({_PUBLICATION_TIME_ELEMENT})]/@datetime
 ARTICLE_TYPE = re.compile(r"Article|Posting")  # schema.org's NewsArticle, ReportageNewsArticle, BlogPosting, ...
 ISO_DATE_AND_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
 JSON_LD_MAX_DATES = 100  # datePublished values read from one page's JSON-LD (a live blog has one per update)
+# Whitespace outside JSON strings, dropped for those regular expressions: trafilatura's JSON_MINIFY, but a string
+# cut off by the block's end runs to the end (trafilatura's pattern then retries from every later quote: 40 s for
+# a 92 KB block cut inside its articleBody).
+JSON_MINIFY = re.compile(r'("(?:[^"\\]|\\[\s\S]?)*+(?:"|\Z))|\s')
+NO_TEXT = "no article text found"
 
 
 @dataclass(frozen=True)
@@ -64,16 +71,21 @@ class Extracted:
     canonical_url: str | None  # the page's rel=canonical or og:url; the fetched URL when the page declares neither
 
 
-def extract(html: str, url: str) -> Extracted | None:
-    """The article in the page, or None when the page holds no article text."""
-    tree = load_html(html)
-    if tree is None:
-        return None
+@dataclass(frozen=True)
+class NoArticle:
+    reason: str
+
+
+def extract(html: str, url: str) -> Extracted | NoArticle:
+    """The article in the page, or why there is none."""
+    tree = parse_html(html)
+    if isinstance(tree, Unparsable):
+        return NoArticle(tree.reason)
     metadata = read_metadata(tree, url)  # before extraction, which strips the tree it is given
     document = trafilatura.bare_extraction(tree, url=url, include_comments=False, favor_recall=True)
     text = trim_edge_lines(document.text or "") if document is not None else ""
     if not WORD.search(text):
-        return None
+        return NoArticle(NO_TEXT)
     return Extracted(
         title=metadata.title or "",
         text=text,
@@ -103,16 +115,16 @@ def read_metadata(tree: HtmlElement, url: str) -> Document:
 
 
 def _read_json_ld(tree: HtmlElement, metadata: Document) -> Document:
-    """trafilatura.metadata.extract_meta_json, but a broken block over BROKEN_JSON_MAX_CHARS is passed over."""
+    """trafilatura.metadata.extract_meta_json, but a broken block over BROKEN_JSON_MAX_CHARS is passed over, and
+    only a broken block is minified (JSON's parser takes whitespace as it comes)."""
     for script in JSON_LD_SCRIPTS(tree):
         if not script.text:
             continue
-        block = normalize_json(JSON_MINIFY.sub(r"\1", script.text))
         try:
-            metadata = extract_json(json.loads(block, strict=False), metadata)
-        except json.JSONDecodeError:
-            if len(block) <= BROKEN_JSON_MAX_CHARS:
-                metadata = extract_json_parse_error(block, metadata)
+            metadata = extract_json(json.loads(normalize_json(script.text), strict=False), metadata)
+        except (json.JSONDecodeError, RecursionError):  # RecursionError: arrays nested thousands deep
+            if len(script.text) <= BROKEN_JSON_MAX_CHARS:
+                metadata = extract_json_parse_error(normalize_json(JSON_MINIFY.sub(r"\1", script.text)), metadata)
     return metadata
 
 

@@ -23,13 +23,14 @@ from urllib.parse import urlsplit
 from pydantic import TypeAdapter, ValidationError
 from w3lib.encoding import http_content_type_encoding
 
-from pipeline.chain import Analysis, Document, Pipeline, Rejected
+from pipeline.chain import Analysis, Document, Failed, Pipeline, Rejected
 from pipeline.normalise import canonical_url, doc_id_for
 from pipeline.page import FeedEntry, FetchedPage, PageContext
 from settings.config import HabariConfig
+from settings.environment import Settings
 from store import Article, ArticleSelection, ArticleStore
-from store.archive import ArchivedCapture, ArchiveProblem, WarcArchive
-from store.models import ArchiveRef
+from store.archive import ArchivedCapture, ArchiveError, ArchiveProblem, WarcArchive
+from store.models import ArchiveRef, FailedPage
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ class ReprocessTally:
     indexed: int = 0
     resumed_after: int = 0  # items a previous, stopped run had already done
     skipped: Counter[str] = field(default_factory=Counter)
+    failed: Counter[str] = field(default_factory=Counter)  # by the stage that raised
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -118,14 +120,30 @@ class _Job:
     skipped: str | None = None
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """What came of a job, with the page it was (for the store's record of failed pages)."""
+
+    position: Checkpoint
+    result: Article | Rejected | Failed | str  # a str: why there was nothing to do
+    page: PageRef | None = None
+
+
+@dataclass(frozen=True)
+class PageRef:
+    url: str
+    source_id: str
+    archive: ArchiveRef | None
+
+
 class Reprocessor:
     """Runs one request over the archive or the store, with `workers` processes for the pipeline (each its own,
-    sharing the story file as crawls do); `progress` is told the tally after every batch."""
+    sharing the story file as crawls do); `progress` is told the tally after every batch. A page whose processing
+    fails is kept in the store's failed pages, as in a crawl, and a failed page indexed now is cleared."""
 
-    def __init__(self, config: HabariConfig, stories_path: Path | None, store: ArticleStore, archive: WarcArchive,
+    def __init__(self, pipeline: PipelineSpec, store: ArticleStore, archive: WarcArchive,
                  checkpoints: CheckpointFile, workers: int = 1) -> None:
-        self._config = config
-        self._stories_path = stories_path
+        self._pipeline = pipeline
         self._store = store
         self._archive = archive
         self._checkpoints = checkpoints
@@ -137,30 +155,32 @@ class Reprocessor:
         to; the checkpoint is removed once the whole selection is done."""
         start = self._checkpoints.load(request) if resume else None
         tally = ReprocessTally(resumed_after=start.done if start else 0)
+        failed_before = {failure.url: failure for failure in self._store.failed_pages()}
         jobs = self._archive_jobs(request, start, tally) if request.stage is Stage.extract else \
-            self._store_jobs(request, start, tally)
-        batch: list[Article] = []
+            self._store_jobs(request, start, tally, list(failed_before.values()))
+        pending = _Pending(failed_before)
         position = start or Checkpoint(request)
-        with _worked(jobs, self._config, self._stories_path, self._workers) as results:
-            for job, outcome in results:
+        with _worked(jobs, self._pipeline, self._workers) as outcomes:
+            for outcome in outcomes:
                 tally.read += 1
-                if isinstance(outcome, Article):
-                    batch.append(outcome)
-                else:
-                    tally.skipped[outcome] += 1
-                position = replace(job.position, done=tally.done)
-                if len(batch) >= BATCH_SIZE:
-                    self._write(batch, position, tally, progress)
-                    batch = []
-        self._write(batch, position, tally, progress)
+                pending.add(outcome, tally)
+                position = replace(outcome.position, done=tally.done)
+                if len(pending.articles) >= BATCH_SIZE:
+                    self._write(pending, position, tally, progress)
+        self._write(pending, position, tally, progress)
         self._store.refresh()
         self._checkpoints.clear()
         return tally
 
-    def _write(self, batch: list[Article], position: Checkpoint, tally: ReprocessTally,
+    def _write(self, pending: _Pending, position: Checkpoint, tally: ReprocessTally,
                progress: Callable[[ReprocessTally], None] | None) -> None:
-        if batch:
-            tally.indexed += self._store.upsert(batch)
+        articles, failures, settled = pending.take()
+        if articles:
+            tally.indexed += self._store.upsert(articles)
+        if failures:
+            self._store.record_failures(failures)
+        if settled:
+            self._store.clear_failures(settled)
         self._checkpoints.save(position)
         if progress is not None:
             progress(tally)
@@ -193,17 +213,37 @@ class Reprocessor:
             entry = FeedEntry(stored.title, stored.published, stored.summary, stored.authors)
             return PageContext(stored.source_id, stored.outlet, stored.outlet_type, entry)
         host = urlsplit(capture.page.url).hostname
-        on_host = [source for source in self._config.sources if urlsplit(source.url).hostname == host]
+        on_host = [source for source in self._pipeline.config.sources if urlsplit(source.url).hostname == host]
         if len(on_host) != 1:
             return None
         return PageContext(on_host[0].id, on_host[0].outlet, on_host[0].outlet_type.value)
 
-    def _store_jobs(self, request: ReprocessRequest, start: Checkpoint | None, tally: ReprocessTally
-                    ) -> Iterator[_Job]:
+    def _store_jobs(self, request: ReprocessRequest, start: Checkpoint | None, tally: ReprocessTally,
+                    failures: list[FailedPage]) -> Iterator[_Job]:
+        """The stored articles, then the pages whose processing failed (they have no stored text: they go
+        through the whole chain from their archived copy; a resumed run takes them all again)."""
         since = datetime.combine(request.since, time(), UTC) if request.since else None
         selection = ArticleSelection(request.source_ids, since, start.doc_id if start else None)
+        position = start or Checkpoint(request)
         for stored in self._store.articles(selection):
-            yield _Job(Checkpoint(request, doc_id=stored.doc_id), stored=stored)
+            position = Checkpoint(request, doc_id=stored.doc_id)
+            yield _Job(position, stored=stored)
+        sources = {source.id: source for source in self._pipeline.config.sources}
+        for failure in failures:
+            if request.source_ids and failure.source_id not in request.source_ids:
+                continue
+            source = sources.get(failure.source_id)
+            if failure.archive is None or source is None:
+                tally.problems.append(f"{failure.url} failed in the {failure.stage} stage and cannot be processed"
+                                      f" again: {'no archived copy' if source else 'its source is not configured'}")
+                continue
+            try:
+                archived = self._archive.read_record(failure.archive)
+            except ArchiveError as error:
+                tally.problems.append(f"{failure.url} failed in the {failure.stage} stage: {error}")
+                continue
+            context = PageContext(source.id, source.outlet, source.outlet_type.value)
+            yield _Job(position, page=_page(ArchivedCapture(failure.archive, archived), context))
 
 
 def _page(capture: ArchivedCapture, context: PageContext) -> FetchedPage:
@@ -220,55 +260,99 @@ def _page(capture: ArchivedCapture, context: PageContext) -> FetchedPage:
     )
 
 
+@dataclass(frozen=True)
+class PipelineSpec:
+    """What each worker builds its pipeline from: the config, the story clusters' file, the extra stages."""
+
+    config: HabariConfig
+    stories_path: Path | None
+    extra_stages: tuple[str, ...] = ()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PipelineSpec:
+        """The pipeline of crawls, as `Pipeline.from_settings` builds it."""
+        return cls(settings.config, settings.stories_path, tuple(settings.extra_stages))
+
+
+class _Pending:
+    """The outcomes since the last write: articles to upsert, failures to record, failed pages now settled."""
+
+    def __init__(self, failed_before: dict[str, FailedPage]) -> None:
+        self._failed_before = failed_before
+        self.articles: list[Article] = []
+        self._failures: list[FailedPage] = []
+        self._settled: list[str] = []
+
+    def add(self, outcome: _Outcome, tally: ReprocessTally) -> None:
+        result, page = outcome.result, outcome.page
+        if isinstance(result, Failed):
+            tally.failed[result.stage] += 1
+            if page is not None:
+                self._failures.append(FailedPage(page.url, page.source_id, result.stage, result.message,
+                                                 datetime.now(UTC), page.archive))
+            else:
+                tally.problems.append(f"{result.url}: the {result.stage} stage failed: {result.message}")
+            return
+        if isinstance(result, Article):
+            self.articles.append(result)
+        else:
+            tally.skipped[result.reason if isinstance(result, Rejected) else result] += 1
+        if page is not None and page.url in self._failed_before:
+            self._settled.append(page.url)
+
+    def take(self) -> tuple[list[Article], list[FailedPage], list[str]]:
+        taken = self.articles, self._failures, self._settled
+        self.articles, self._failures, self._settled = [], [], []
+        for url in taken[2]:
+            self._failed_before.pop(url, None)
+        return taken
+
+
 class _Worker:
-    """The pipeline in one process: a job's article, or the reason it gives none."""
+    """The pipeline in one process: what comes of each job."""
 
-    def __init__(self, config: HabariConfig, stories_path: Path | None) -> None:
-        self.pipeline = Pipeline.open(config, stories_path)
+    def __init__(self, spec: PipelineSpec) -> None:
+        self.pipeline = Pipeline.open(spec.config, spec.stories_path, spec.extra_stages)
 
-    def handle(self, job: _Job) -> tuple[_Job, Article | str]:
+    def handle(self, job: _Job) -> _Outcome:
         if job.page is not None:
-            result = self.pipeline.process_page(job.page)
-            return _light(job), result.reason if isinstance(result, Rejected) else result
+            page = PageRef(job.page.url, job.page.source_id, job.page.archive)
+            return _Outcome(job.position, self.pipeline.process_page(job.page), page)
         if job.stored is not None:
             document = Document(job.stored.url, job.stored.title, job.stored.text, job.stored.published)
-            return _light(job), with_analysis(job.stored, self.pipeline.analyse(document))
-        return job, job.skipped or ""
-
-
-def _light(job: _Job) -> _Job:
-    """The job without its page or article: what comes back from a worker is only where it was."""
-    return _Job(job.position)
+            analysis = self.pipeline.analyse(document)
+            return _Outcome(job.position, analysis if isinstance(analysis, Failed) else
+                            with_analysis(job.stored, analysis))
+        return _Outcome(job.position, job.skipped or "")
 
 
 _PROCESS_WORKER: _Worker | None = None
 
 
-def _start_worker(config: HabariConfig, stories_path: Path | None) -> None:
+def _start_worker(spec: PipelineSpec) -> None:
     global _PROCESS_WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the main process's to handle
-    _PROCESS_WORKER = _Worker(config, stories_path)
+    _PROCESS_WORKER = _Worker(spec)
     atexit.register(_PROCESS_WORKER.pipeline.close)
 
 
-def _handle_in_worker(job: _Job) -> tuple[_Job, Article | str]:
+def _handle_in_worker(job: _Job) -> _Outcome:
     assert _PROCESS_WORKER is not None
     return _PROCESS_WORKER.handle(job)
 
 
 @contextmanager
-def _worked(jobs: Iterator[_Job], config: HabariConfig, stories_path: Path | None, workers: int
-            ) -> Iterator[Iterator[tuple[_Job, Article | str]]]:
+def _worked(jobs: Iterator[_Job], spec: PipelineSpec, workers: int) -> Iterator[Iterator[_Outcome]]:
     """The jobs' outcomes in the jobs' order, from this process or from a pool of `workers` processes."""
     if workers <= 1:
-        worker = _Worker(config, stories_path)
+        worker = _Worker(spec)
         try:
             yield map(worker.handle, jobs)
         finally:
             worker.pipeline.close()
         return
     spawned = multiprocessing.get_context("spawn")  # fresh processes: forking would copy the store's threads
-    with spawned.Pool(workers, _start_worker, (config, stories_path)) as pool:
+    with spawned.Pool(workers, _start_worker, (spec,)) as pool:
         yield pool.imap(_handle_in_worker, jobs, chunksize=WORKER_CHUNK)
 
 

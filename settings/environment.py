@@ -4,15 +4,17 @@
 """
 from __future__ import annotations
 
+import re
 from enum import Enum
 from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from settings.config import HabariConfig, load_config
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+DOTTED_NAME = re.compile(r"[A-Za-z_][\w.]*(:[A-Za-z_][\w.]*)?")  # package.module:name
 
 
 class StoreBackend(str, Enum):
@@ -40,7 +42,17 @@ class Settings(BaseSettings):
     local_web: bool = False  # every source is on this machine (demo, tests): no politeness delays
     max_crawl_delay: float = Field(default=30.0, ge=0, le=600)  # seconds a robots.txt Crawl-delay may ask
     log_level: str = "INFO"
+    # Callables run on each crawled article after the built-in stages (pipeline/chain.py), as a JSON list
+    extra_stages: tuple[str, ...] = ()
     config: HabariConfig = Field(exclude=True)
+
+    @field_validator("extra_stages")
+    @classmethod
+    def _stages_are_dotted_names(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        for name in names:
+            if not DOTTED_NAME.fullmatch(name):
+                raise ValueError(f"{name!r} does not name a callable as package.module:name")
+        return names
 
     @model_validator(mode="before")
     @classmethod

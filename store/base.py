@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from store.models import (
     Article,
     ArticleSelection,
+    FailedPage,
     FetchRecord,
     SearchFilters,
     SearchRequest,
@@ -57,6 +58,19 @@ class ArticleStore(ABC):
     @abstractmethod
     def save_fetch_records(self, records: Iterable[FetchRecord]) -> None:
         """Insert or replace fetch records by URL."""
+
+    @abstractmethod
+    def record_failures(self, failures: Iterable[FailedPage]) -> None:
+        """Insert or replace failed pages by URL: a page that fails again keeps its latest failure."""
+
+    @abstractmethod
+    def failed_pages(self, source_id: str | None = None) -> list[FailedPage]:
+        """The pages whose processing failed and that were not indexed since (of one source, if given), the
+        oldest failure first."""
+
+    @abstractmethod
+    def clear_failures(self, urls: Iterable[str]) -> None:
+        """Forget the failures of these pages (indexed since); URLs without one are passed over."""
 
     @abstractmethod
     def record_source_run(self, run: SourceRun) -> None:

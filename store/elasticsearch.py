@@ -1,4 +1,4 @@
-"""The scale-out store: articles, fetch records and source runs in Elasticsearch 9, each behind an alias.
+"""The scale-out store: articles, fetch records, failed pages and source runs in Elasticsearch 9, each behind an alias.
 
 Each alias fronts a versioned index from a strict template (core features only); a new version moves the old one in.
 """
@@ -26,6 +26,7 @@ from store.models import (
     ArticleSelection,
     DayCount,
     FacetBucket,
+    FailedPage,
     FetchRecord,
     SearchFilters,
     SearchHit,
@@ -122,13 +123,14 @@ class _Alias:
 
 
 class ElasticsearchStore(ArticleStore):
-    """Reads and writes go through the aliases `index`, `index-fetches` and `index-runs`; each alias has
-    a template covering its versioned indices (`index-v*` and so on)."""
+    """Reads and writes go through the aliases `index`, `index-fetches`, `index-failures` and `index-runs`; each
+    alias has a template covering its versioned indices (`index-v*` and so on)."""
 
     def __init__(self, client: Elasticsearch, index: str) -> None:
         self.client = client
         self.index = index
         self.fetches_index = f"{index}-fetches"
+        self.failures_index = f"{index}-failures"
         self.runs_index = f"{index}-runs"
         self.url = ", ".join(node.base_url for node in client.transport.node_pool.all())
         self._ready = False
@@ -245,6 +247,22 @@ class ElasticsearchStore(ArticleStore):
     def save_fetch_records(self, records: Iterable[FetchRecord]) -> None:
         self._bulk(self.fetches_index, map(es_operations.fetch_action, records), "fetch records")
 
+    def record_failures(self, failures: Iterable[FailedPage]) -> None:
+        self._bulk(self.failures_index, map(es_operations.failure_action, failures), "failed pages")
+
+    def failed_pages(self, source_id: str | None = None) -> list[FailedPage]:
+        """Every failure, read at one point in time after a refresh (failures are few: one per failed page)."""
+        query = {"term": {"source_id": source_id}} if source_id is not None else None
+        with self._errors("failed pages", self.failures_index):
+            self._ensure_index()
+            self.client.indices.refresh(index=self.failures_index)
+            found = [FailedPage.from_record(hit["_source"]) for hit in self._every_document(self.failures_index, query)]
+        return sorted(found, key=lambda failure: (failure.failed_at, failure.url))
+
+    def clear_failures(self, urls: Iterable[str]) -> None:
+        actions = map(es_operations.clear_failure_action, dict.fromkeys(urls))
+        self._bulk(self.failures_index, actions, "cleared failures")
+
     def record_source_run(self, run: SourceRun) -> None:
         """Refreshed at once so source_health sees it; runs are few (one per source per poll)."""
         with self._errors(f"record a run of {run.source_id}", self.runs_index):
@@ -288,6 +306,8 @@ class ElasticsearchStore(ArticleStore):
         return [
             _Alias(self.index, MAPPING, "Habari articles", _rebuilt_article),
             _Alias(self.fetches_index, es_operations.FETCHES_MAPPING, "Habari fetch records, one per canonical URL",
+                   _unchanged),
+            _Alias(self.failures_index, es_operations.FAILURES_MAPPING, "Habari pages whose processing failed",
                    _unchanged),
             _Alias(self.runs_index, es_operations.RUNS_MAPPING, "Habari source runs, one per poll", _unchanged),
         ]
@@ -360,13 +380,14 @@ class ElasticsearchStore(ArticleStore):
             if self._index_behind(alias.name) != new:
                 raise
 
-    def _every_document(self, index: str) -> Iterator[dict]:
-        """Every hit of an index, in pages of BULK_CHUNK at one point in time."""
+    def _every_document(self, index: str, query: dict | None = None) -> Iterator[dict]:
+        """Every hit of an index (that the query matches), in pages of BULK_CHUNK at one point in time."""
         pit = self.client.open_point_in_time(index=index, keep_alive=MOVE_KEEP_ALIVE)["id"]
         after = None
         try:
             while True:
                 page = self.client.search(
+                    query=query,
                     pit={"id": pit, "keep_alive": MOVE_KEEP_ALIVE},
                     sort=["_shard_doc"],
                     search_after=after,
@@ -388,7 +409,8 @@ class ElasticsearchStore(ArticleStore):
 
     def _write(self, index: str, actions: Iterable[dict], what: str) -> int:
         """Write bulk actions to one index; any rejected document is a StoreError naming the first. A `create`
-        whose document is there already is no failure: moves copy with it (see _move)."""
+        whose document is there already is no failure (moves copy with it, see _move), nor a `delete` of one
+        that is not there."""
         written, failures, first = 0, 0, ""
         results = streaming_bulk(
             self.client,
@@ -403,7 +425,7 @@ class ElasticsearchStore(ArticleStore):
                 written += 1
                 continue
             [(operation, outcome)] = item.items()
-            if operation == "create" and outcome.get("status") == 409:
+            if (operation, outcome.get("status")) in (("create", 409), ("delete", 404)):
                 continue
             failures += 1
             if not first:

@@ -1,4 +1,4 @@
-"""The Elasticsearch store's operational indices: fetch records per URL and the run history per source.
+"""The Elasticsearch store's operational indices: fetch records and failed pages per URL, the runs per source.
 
 Their strict mappings, their documents, and the source-health aggregation; ElasticsearchStore calls these.
 """
@@ -9,7 +9,7 @@ import hashlib
 from elasticsearch import Elasticsearch
 
 from store.base import StoreError
-from store.models import FetchRecord, SourceHealth, SourceRun, _iso
+from store.models import FailedPage, FetchRecord, SourceHealth, SourceRun, _iso
 
 MAX_SOURCES = 10_000
 STORED_ONLY = {"type": "keyword", "index": False, "doc_values": False}
@@ -37,6 +37,24 @@ RUNS_MAPPING = {
         "errors": _COUNT,
         "error": STORED_ONLY,
         "robots_forbidden": _COUNT,
+        "failed_pages": _COUNT,
+    },
+}
+FAILURES_MAPPING = {
+    "dynamic": "strict",
+    "properties": {
+        "url": STORED_ONLY,
+        "source_id": {"type": "keyword"},
+        "stage": {"type": "keyword"},
+        "message": STORED_ONLY,
+        "failed_at": {"type": "date"},
+        "archive": {
+            "properties": {
+                "warc_file": STORED_ONLY,
+                "offset": {"type": "long", "index": False, "doc_values": False},
+                "sha256": STORED_ONLY,
+            }
+        },
     },
 }
 _LATEST = {"top_hits": {"size": 1, "sort": [{"finished_at": "desc"}, {"started_at": "desc"}]}}
@@ -64,6 +82,15 @@ def fetch_action(record: FetchRecord) -> dict:
 
 def to_fetch_record(document: dict) -> FetchRecord:
     return FetchRecord.from_record(document)
+
+
+def failure_action(failure: FailedPage) -> dict:
+    """A bulk action upserting the failure under the hash of its URL, as a fetch record is kept."""
+    return {"_op_type": "index", "_id": fetch_doc_id(failure.url), "_source": failure.to_record()}
+
+
+def clear_failure_action(url: str) -> dict:
+    return {"_op_type": "delete", "_id": fetch_doc_id(url)}
 
 
 def run_doc_id(run: SourceRun) -> str:

@@ -283,7 +283,7 @@ class _TimedRecord:
         members = fields(cls)  # type: ignore[arg-type]
         values = {member.name: record.get(member.name, _default(member)) for member in members}
         for name in cls._times:
-            values[name] = _parse_iso(values[name]) if values[name] else None
+            values[name] = _parse_iso(values[name]) if values.get(name) else None
         return cls(**values)
 
 
@@ -303,8 +303,36 @@ class FetchRecord(_TimedRecord):
 
 
 @dataclass(frozen=True)
+class FailedPage:
+    """A fetched page whose processing failed (a stage raised: a bug), kept until the page is indexed, so that it
+    can be processed again from its archived copy: the URL as fetched, the stage that failed and its message."""
+
+    url: str
+    source_id: str
+    stage: str
+    message: str
+    failed_at: datetime
+    archive: ArchiveRef | None = None
+
+    def to_record(self) -> dict:
+        return {**asdict(self), "failed_at": _iso(self.failed_at)}
+
+    @classmethod
+    def from_record(cls, record: dict) -> FailedPage:
+        archive = record.get("archive")
+        return cls(
+            url=record["url"],
+            source_id=record["source_id"],
+            stage=record["stage"],
+            message=record["message"],
+            failed_at=_parse_iso(record["failed_at"]),
+            archive=ArchiveRef(**archive) if archive else None,
+        )
+
+
+@dataclass(frozen=True)
 class SourceRun(_TimedRecord):
-    """What one poll of one source did."""
+    """What one poll of one source did; `failed_pages` counts the pages whose processing failed."""
 
     source_id: str
     started_at: datetime
@@ -315,6 +343,7 @@ class SourceRun(_TimedRecord):
     errors: int = 0
     error: str | None = None
     robots_forbidden: int = 0  # links robots.txt forbade, skipped
+    failed_pages: int = 0
 
     _times: ClassVar[tuple[str, ...]] = ("started_at", "finished_at")
 

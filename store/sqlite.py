@@ -19,6 +19,7 @@ from store.highlight import highlights
 from store.models import (
     Article,
     ArticleSelection,
+    FailedPage,
     FetchRecord,
     SearchFilters,
     SearchHit,
@@ -34,7 +35,7 @@ from store.tantivy_index import IndexBusy, IndexedStory, SearchIndex
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_SECONDS = 30.0
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6  # 6: failed_pages
 MAX_PARAMS = 500
 REBUILD_CHUNK = 1000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -82,6 +83,12 @@ CREATE TABLE IF NOT EXISTS source_runs (
     PRIMARY KEY (source_id, started_us)
 );
 CREATE INDEX IF NOT EXISTS source_runs_finished ON source_runs(source_id, finished_us);
+CREATE TABLE IF NOT EXISTS failed_pages (
+    url TEXT PRIMARY KEY,
+    source_id TEXT NOT NULL,
+    failed_us INTEGER NOT NULL,
+    record TEXT NOT NULL
+);
 """
 # Before version 5, an FTS5 table and a table of facet values, kept by triggers, did the searching.
 _BEFORE_5 = """
@@ -110,6 +117,10 @@ _RECORD_RUN = """
 INSERT INTO source_runs (source_id, started_us, finished_us, ok, record) VALUES (?, ?, ?, ?, ?)
 ON CONFLICT(source_id, started_us) DO UPDATE SET
     finished_us = excluded.finished_us, ok = excluded.ok, record = excluded.record
+"""
+_RECORD_FAILURE = """
+INSERT INTO failed_pages (url, source_id, failed_us, record) VALUES (?, ?, ?, ?)
+ON CONFLICT(url) DO UPDATE SET source_id = excluded.source_id, failed_us = excluded.failed_us, record = excluded.record
 """
 # One row per source: its latest run, latest ok run, latest failed run and the failed runs since the ok one.
 _HEALTH = """
@@ -157,7 +168,8 @@ class SqliteStore(ArticleStore):
         return connection
 
     def _migrate(self) -> None:
-        """Create the schema; a file from before version 5 loses its FTS5 tables (the index is rebuilt)."""
+        """Create the schema, adding to an older file the tables new since (empty); a file from before version 5
+        loses its FTS5 tables (the index is rebuilt)."""
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         with write_transaction(self._db):
             if 0 < version < 5:
@@ -227,6 +239,21 @@ class SqliteStore(ArticleStore):
 
     def save_fetch_records(self, records: Iterable[FetchRecord]) -> None:
         self._write(_SAVE_FETCH, [_fetch_row(record) for record in records])
+
+    def record_failures(self, failures: Iterable[FailedPage]) -> None:
+        rows = [(failure.url, failure.source_id, _micros(failure.failed_at), json.dumps(failure.to_record()))
+                for failure in failures]
+        self._write(_RECORD_FAILURE, rows)
+
+    def failed_pages(self, source_id: str | None = None) -> list[FailedPage]:
+        rows = self._fetch(
+            "SELECT record FROM failed_pages WHERE ? IS NULL OR source_id = ? ORDER BY failed_us, url",
+            (source_id, source_id),
+        )
+        return [FailedPage.from_record(json.loads(record)) for (record,) in rows]
+
+    def clear_failures(self, urls: Iterable[str]) -> None:
+        self._write("DELETE FROM failed_pages WHERE url = ?", [(url,) for url in dict.fromkeys(urls)])
 
     def record_source_run(self, run: SourceRun) -> None:
         """Recording the same run (source and start time) again replaces it, so a retry never doubles it."""

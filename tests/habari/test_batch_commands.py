@@ -85,3 +85,43 @@ def test_process_reads_the_watch_rules_of_another_config_directory(tmp_path):
     (line,) = lines(result.stdout)
     assert any(mention["term"] == "BgDC" for mention in line["mentions"])
     assert habari("process", "--jsonl", str(batch), "--config", str(tmp_path / "none")).returncode == 2
+
+
+def test_extract_names_a_file_that_is_empty_an_image_random_bytes_or_no_article(tmp_path):
+    files = {
+        "empty.html": b"",
+        "photo.html": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200),
+        "noise.html": bytes((n * 97 + 13) % 256 for n in range(4096)),
+        "menu.html": b"<html><body><script>render()</script></body></html>",
+    }
+    for name, body in files.items():
+        (tmp_path / name).write_bytes(body)
+    result = habari("extract", "--jsonl", *(str(tmp_path / name) for name in files))
+    empty, photo, noise, menu = lines(result.stdout)
+    assert empty == {"path": str(tmp_path / "empty.html"), "error": f"{tmp_path / 'empty.html'}: the page is empty"}
+    assert photo["error"].endswith("photo.html: binary data, not a web page")
+    assert noise["error"].endswith("noise.html: binary data, not a web page")
+    assert menu["error"].endswith("menu.html: no article text found")
+    assert result.returncode == 1 and result.stderr.count("habari: ") == 4
+
+
+def test_process_loses_only_the_line_with_an_invalid_byte(tmp_path):
+    """One invalid UTF-8 byte ended the command, and the good lines before it (up to 8 KB) were lost with it."""
+    good = [json.dumps({"id": n, "url": f"https://a.example/habari/{n}", "text": f"{STORY} Habari namba {n}."})
+            for n in range(60)]
+    batch = tmp_path / "in.jsonl"
+    batch.write_bytes("\n".join(good[:50]).encode() + b'\n{"id": "bad", "text": "caf\xe9"}\n'
+                      + "\n".join(good[50:]).encode())
+    result = habari("process", "--jsonl", str(batch))
+    found = lines(result.stdout)
+    assert [line.get("id") for line in found] == [*range(50), None, *range(50, 60)]
+    assert found[50] == {"line": 51, "error": f"{batch}, line 51: not UTF-8 text (byte 0xe9 at position 26)"}
+    assert result.returncode == 1
+
+
+def test_process_takes_half_a_character_as_the_replacement_character(tmp_path):
+    batch = tmp_path / "in.jsonl"
+    batch.write_text('{"id": "tweet-\\ud83d", "url": "https://a.example/1", "text": "Habari za leo \\ud83d"}\n')
+    result = habari("process", "--jsonl", str(batch))
+    (line,) = lines(result.stdout)
+    assert line["id"] == "tweet-\ufffd" and result.returncode == 0

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 from settings.environment import REPO_ROOT, Settings
 from store import Article, open_store
+from store.models import FailedPage, SourceRun
 from tests.builders import make_article
 
 
@@ -111,3 +112,24 @@ def test_search_no_collapse_lists_every_article_newest_first(make_settings):
 def test_search_refuses_an_unknown_order(make_settings):
     result = habari("search", "barabara", "--sort", "oldest", HABARI_DATA_DIR=str(make_settings().data_dir))
     assert result.returncode == 2 and "relevance" in result.stderr and "newest" in result.stderr
+
+
+def test_sources_lists_each_sources_failed_pages_by_stage(make_settings):
+    settings = make_settings()
+    at = datetime(2026, 11, 20, 9, tzinfo=timezone.utc)
+    with open_store(settings) as store:
+        store.record_source_run(SourceRun("mwananchi-rss", at, at, True, pages_fetched=20, new_articles=19,
+                                          failed_pages=1))
+        store.record_failures([
+            FailedPage(f"https://mwananchi.co.tz/habari/{n}", "mwananchi-rss", stage, "IndexError: x", at)
+            for n, stage in enumerate(("entities", "entities", "extract"))
+        ])
+    result = habari("sources", HABARI_DATA_DIR=str(settings.data_dir), COLUMNS="250")
+    row = next(line for line in result.stdout.splitlines() if "mwananchi-rss" in line)
+    assert "3 (entities: 2, extract: 1)" in row and result.returncode == 0
+
+
+def test_an_extra_stage_that_is_no_dotted_name_is_refused_at_start(tmp_path):
+    result = habari("sources", HABARI_DATA_DIR=str(tmp_path), HABARI_EXTRA_STAGES='["not a name"]')
+    assert result.returncode == 2
+    assert "HABARI_EXTRA_STAGES: 'not a name' does not name a callable as package.module:name" in result.stderr

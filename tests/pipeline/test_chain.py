@@ -1,13 +1,20 @@
-"""The page-to-article chain: fields, canonical ids, rejection with a reason, and date trust."""
+"""The page-to-article chain: fields, canonical ids, rejection with a reason, date trust, a failing stage
+contained to its page; and any page or text gives a result (hypothesis)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from pipeline import FeedEntry, FetchedPage, Pipeline, Rejected
-from pipeline.chain import EXACT_COPY, publication_time
-from pipeline.normalise import canonical_url, doc_id_for
+from pipeline import Document, FeedEntry, FetchedPage, Pipeline, Rejected
+from pipeline.chain import EXACT_COPY, Analysis, Failed, publication_time
+from pipeline.normalise import canonical_url, clean_text, doc_id_for, utc_time
+from settings.environment import Settings
+from store import Article
+from tests.strategies import TOTALITY, declared_charsets, hostile_text, mutated_page
 
 PARAGRAPH = (
     "Halmashauri ya Wilaya ya Bagamoyo imekamilisha ujenzi wa zahanati mpya katika kijiji cha Mapinga, "
@@ -99,3 +106,68 @@ def test_publication_time_trusts_the_page_and_refines_it_with_the_feed():
     assert publication_time(page_day, weeks_off) == page_day
     assert publication_time(None, same_day) == same_day
     assert publication_time(page_day, None) == page_day
+
+
+def test_a_feed_time_that_utc_cannot_hold_is_dropped_not_raised(pipeline):
+    """A sitemap's news:publication_date of year 1 at +05:00 raised OverflowError beside the page's own date."""
+    year_one = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5)))
+    article = pipeline.process_page(fetched(PAGE, published=year_one))
+    assert isinstance(article, Article) and article.published == datetime(2026, 11, 20, tzinfo=timezone.utc)
+
+
+def test_an_unreadable_canonical_link_is_passed_over(pipeline):
+    article = pipeline.process_page(fetched(PAGE.replace("<head>", '<head><link rel="canonical" href="http://[">')))
+    assert isinstance(article, Article) and article.url == "https://mwangaza.example/habari/zahanati"
+
+
+def test_a_page_that_is_no_text_is_rejected_by_name(pipeline):
+    for body, reason in [(b"", "the page is empty"), (b"\x89PNG\r\n\x1a\n\x00\x00", "binary data, not a web page")]:
+        page = replace(fetched(PAGE), body=body)
+        assert pipeline.process_page(page) == Rejected(page.url, reason)
+
+
+def test_a_stage_that_raises_fails_its_page_by_name_and_the_next_page_goes_on(make_settings):
+    """A bug in a stage (here an extra stage named in the settings) is contained to the page it met."""
+    settings = make_settings(extra_stages=("tests.crawlers.faults:fail_on_the_cold_room_story",))
+    chain = Pipeline.from_settings(settings)
+    try:
+        failing = fetched(PAGE, url="https://mwangaza.example/habari/fishermen-cold-room")
+        assert chain.process_page(failing) == Failed(
+            failing.url, "tests.crawlers.faults:fail_on_the_cold_room_story", "RuntimeError: a bug not yet found"
+        )
+        assert isinstance(chain.process_page(fetched(PAGE.replace("mpya", "ya kisasa"))), Article)
+    finally:
+        chain.close()
+
+
+def test_an_extra_stage_that_cannot_be_loaded_is_named(make_settings):
+    with pytest.raises(ValueError, match=r"extra stage 'tests.crawlers.faults:no_such_stage' cannot be loaded"):
+        Pipeline.from_settings(make_settings(extra_stages=("tests.crawlers.faults:no_such_stage",)))
+
+
+@pytest.fixture(scope="module")
+def shared_pipeline() -> Pipeline:
+    chain = Pipeline.open(Settings().config, stories_path=None)
+    yield chain
+    chain.close()
+
+
+published_times = st.one_of(
+    st.none(), st.datetimes(timezones=st.none() | st.timezones() | st.just(timezone(timedelta(hours=-23, minutes=-59))))
+)
+
+
+@TOTALITY
+@given(body=mutated_page(), declared=declared_charsets, title=hostile_text(max_words=10), published=published_times)
+def test_any_page_becomes_an_article_or_a_named_rejection(shared_pipeline, body, declared, title, published):
+    page = FetchedPage("https://mwangaza.example/habari/1", body, datetime(2026, 11, 21, tzinfo=timezone.utc), "src",
+                       "Mwangaza", encoding=declared, entry=FeedEntry(title=title, published=published, summary=title))
+    result = shared_pipeline.process_page(page)
+    assert isinstance(result, (Article, Rejected)), result
+
+
+@TOTALITY
+@given(title=hostile_text(max_words=12), text=hostile_text() | st.just(""), published=published_times)
+def test_any_text_is_analysed(shared_pipeline, title, text, published):
+    document = Document("https://mwangaza.example/habari/1", clean_text(title), clean_text(text), utc_time(published))
+    assert isinstance(shared_pipeline.analyse(document), Analysis)

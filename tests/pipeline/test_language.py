@@ -5,8 +5,10 @@ The detector is py3langid's shipped model, built once per module here as the pip
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
 
 from pipeline.language import LanguageDetector
+from tests.strategies import TOTALITY, hostile_text
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +62,9 @@ def test_mixed_text_dominated_by_swahili(detector: LanguageDetector) -> None:
 def test_only_the_opening_is_read(detector: LanguageDetector) -> None:
     swahili = "Wananchi wa kijiji cha Kaole wameanza kupata huduma za afya karibu na makazi yao. " * 20
     assert detector.detect(swahili + "The rest of this page is an English reader comment section. " * 100) == "sw"
+
+
+@TOTALITY
+@given(text=hostile_text())
+def test_any_text_is_swahili_english_or_other(detector: LanguageDetector, text: str) -> None:
+    assert detector.detect(text) in ("sw", "en", "other")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.page import FeedEntry, PageContext
-from pipeline.reprocess import NO_SOURCE, CheckpointFile, ReprocessRequest, Reprocessor, Stage
+from pipeline.reprocess import NO_SOURCE, CheckpointFile, PipelineSpec, ReprocessRequest, Reprocessor, Stage
 from settings.environment import REPO_ROOT, Settings
 from store import ArticleStore
 from store.archive import Capture, WarcArchive
@@ -46,7 +46,7 @@ def archive_pages(settings: Settings, places: list[str], with_context: bool = Tr
 
 def reprocessor(settings: Settings, store: ArticleStore, workers: int = 1) -> Reprocessor:
     checkpoints = CheckpointFile(settings.data_dir / "reprocess-checkpoint.json")
-    return Reprocessor(settings.config, settings.stories_path, store, WarcArchive(settings.warc_dir), checkpoints,
+    return Reprocessor(PipelineSpec.from_settings(settings), store, WarcArchive(settings.warc_dir), checkpoints,
                        workers)
 
 

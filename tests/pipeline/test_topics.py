@@ -5,11 +5,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
 
 from bench.tagging import evaluate, load_set, load_taggers
 from settings.config import ConfigError, Topic, load_config
 from settings.environment import REPO_ROOT
 from pipeline.topics import TopicTagger
+from tests.strategies import TOTALITY, hostile_text
 
 SHIPPED = load_config(REPO_ROOT / "config").topics
 
@@ -114,3 +116,10 @@ def test_a_topic_needs_keywords():
 def test_labelled_set_precision_and_recall():
     micro = evaluate(load_set(), load_taggers()).topics_micro
     assert micro.precision >= 0.95 and micro.recall >= 0.93  # measured 0.979 and 0.973 (bench/tagging.py)
+
+
+@TOTALITY
+@given(title=hostile_text(max_words=12), text=hostile_text())
+def test_any_text_gets_configured_topics_or_none(tagger, title, text):
+    topics = tagger.tag(title, text)
+    assert len(set(topics)) == len(topics) and set(topics) <= {topic.id for topic in SHIPPED}

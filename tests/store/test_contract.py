@@ -10,7 +10,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from store import Article, SearchFilters, SearchRequest
-from store.models import ArchiveRef, ArticleSelection, Entities, FetchRecord, Mention, SourceHealth, SourceRun
+from store.models import (
+    ArchiveRef, ArticleSelection, Entities, FailedPage, FetchRecord, Mention, SourceHealth, SourceRun,
+)
 from store.query import parse_query
 from tests.builders import FETCHED_AT as NOW
 from tests.builders import make_article
@@ -357,6 +359,37 @@ def test_fetch_records_for_many_urls_in_one_lookup(store):
     assert store.fetch_records(urls + urls[:50]) == {record.url: record for record in saved}
 
 
+def failure(url: str, minutes: int = 0, **fields) -> FailedPage:
+    return FailedPage(**{
+        "url": url, "source_id": "mwananchi-rss", "stage": "entities", "message": "IndexError: list index out of range",
+        "failed_at": NOW + timedelta(minutes=minutes, microseconds=7), **fields,
+    })
+
+
+def test_failed_pages_are_recorded_listed_oldest_first_and_replaced_by_url(store):
+    assert store.failed_pages() == []
+    archived = failure("https://mwananchi.example.tz/habari/ng'ombe?id=1", 5,
+                       archive=ArchiveRef("habari-20261120.warc.gz", 4096, "ab" * 32))
+    bare = failure("https://thecitizen.example.tz/news/2", 1, source_id="thecitizen-rss", stage="extract",
+                   message="RecursionError: maximum recursion depth exceeded")
+    store.record_failures([archived, bare])
+    assert store.failed_pages() == [bare, archived]
+    assert store.failed_pages("thecitizen-rss") == [bare]
+    assert store.failed_pages("habarileo") == []
+    again = replace(archived, failed_at=NOW + timedelta(hours=1), stage="topics", message="KeyError: 'x'")
+    store.record_failures([again])
+    assert store.failed_pages() == [bare, again]
+
+
+def test_a_failure_is_cleared_once_its_page_is_indexed(store):
+    failures = [failure(f"https://mwananchi.example.tz/habari/{n}", n) for n in range(3)]
+    store.record_failures(failures)
+    store.clear_failures([failures[1].url, "https://mwananchi.example.tz/never-failed"])
+    assert store.failed_pages() == [failures[0], failures[2]]
+    store.clear_failures([])
+    assert store.failed_pages("mwananchi-rss") == [failures[0], failures[2]]
+
+
 def run(source_id: str, minutes: int, ok: bool = True, **fields) -> SourceRun:
     finished = NOW + timedelta(minutes=minutes, microseconds=123)
     return SourceRun(source_id, finished - timedelta(seconds=40), finished, ok, **fields)
@@ -368,7 +401,7 @@ def test_source_health_is_empty_before_any_run(store):
 
 def test_source_health_reports_last_run_success_and_error_per_source(store):
     history = [
-        run("mwananchi-rss", 0, pages_fetched=12, new_articles=3),
+        run("mwananchi-rss", 0, pages_fetched=12, new_articles=3, failed_pages=1),
         run("mwananchi-rss", 10, ok=False, errors=1, error="HTTP 503 from mwananchi.example.tz"),
         run("mwananchi-rss", 20, ok=False, errors=2, error="timeout after 30 s"),
         run("thecitizen-rss", 5, pages_fetched=4, new_articles=1),

@@ -8,6 +8,7 @@ import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 import pytest
 from elasticsearch.helpers import bulk
@@ -15,8 +16,8 @@ from elasticsearch.helpers import bulk
 from settings.environment import StoreBackend
 from store import Article, StoreError
 from store.elasticsearch import INDEX_VERSION, MAPPING, ElasticsearchStore, article_document
-from store.es_operations import FETCHES_MAPPING, fetch_action
-from store.models import Entities, FetchRecord, SearchFilters, SearchRequest, SourceRun
+from store.es_operations import FETCHES_MAPPING, RUNS_MAPPING, fetch_action, run_doc_id, run_document
+from store.models import Entities, FailedPage, FetchRecord, SearchFilters, SearchRequest, SourceRun
 from store.query import parse_query
 from tests.builders import FETCHED_AT, make_article
 
@@ -208,7 +209,7 @@ def test_an_unreachable_node_is_a_store_error_naming_the_url(make_settings):
 def test_fetch_records_and_runs_have_their_own_strict_indices_behind_aliases(es_store):
     es_store.refresh()
     indices = es_store.client.indices
-    for alias in (f"{es_store.index}-fetches", f"{es_store.index}-runs"):
+    for alias in (f"{es_store.index}-fetches", f"{es_store.index}-failures", f"{es_store.index}-runs"):
         assert set(indices.get_alias(name=alias)) == {f"{alias}-v{INDEX_VERSION}"}
         (template,) = indices.get_index_template(name=alias)["index_templates"]
         assert template["index_template"]["index_patterns"] == [f"{alias}-v*"]
@@ -216,6 +217,24 @@ def test_fetch_records_and_runs_have_their_own_strict_indices_behind_aliases(es_
     mapping = indices.get_mapping(index=es_store.index)[f"{es_store.index}-v{INDEX_VERSION}"]["mappings"]
     archive = mapping["properties"]["archive"]["properties"]
     assert archive["offset"] == {"type": "long", "index": False, "doc_values": False}
+
+
+@pytest.mark.elasticsearch
+def test_a_deployment_from_before_failed_pages_gains_their_index_and_the_runs_count(es_store):
+    client, runs = es_store.client, es_store.runs_index
+    old_runs = {**RUNS_MAPPING, "properties": {k: v for k, v in RUNS_MAPPING["properties"].items() if k != "failed_pages"}}
+    client.indices.create(index=f"{runs}-v{INDEX_VERSION}", aliases={runs: {}}, mappings=old_runs)
+    before = SourceRun("mwananchi-rss", FETCHED_AT, FETCHED_AT, True, pages_fetched=3)
+    client.index(index=runs, id=run_doc_id(before), document={
+        k: v for k, v in run_document(before).items() if k != "failed_pages"}, refresh=True)
+    assert es_store.source_health()[0].last_run == before
+    later = FETCHED_AT + timedelta(hours=1)
+    es_store.record_source_run(SourceRun("mwananchi-rss", later, later, True, failed_pages=1))
+    assert es_store.source_health()[0].last_run.failed_pages == 1
+    failed = FailedPage("https://news.example.tz/a", "mwananchi-rss", "entities", "IndexError: x", later)
+    es_store.record_failures([failed])
+    assert es_store.failed_pages() == [failed]
+    assert set(client.indices.get_alias(name=es_store.failures_index)) == {f"{es_store.failures_index}-v{INDEX_VERSION}"}
 
 
 @pytest.mark.elasticsearch
@@ -233,7 +252,7 @@ def test_drop_removes_the_fetch_and_run_indices_too(es_store):
     es_store.record_source_run(SourceRun("mwananchi-rss", FETCHED_AT, FETCHED_AT, True))
     es_store.drop()
     indices = es_store.client.indices
-    for alias in (f"{es_store.index}-fetches", f"{es_store.index}-runs"):
+    for alias in (f"{es_store.index}-fetches", f"{es_store.index}-failures", f"{es_store.index}-runs"):
         assert not indices.exists(index=f"{alias}-v{INDEX_VERSION}")
         assert not indices.exists_alias(name=alias)
         assert not indices.exists_index_template(name=alias)

@@ -11,11 +11,11 @@ import sqlite3
 from pathlib import Path
 
 from store import SearchFilters, SearchRequest
-from store.models import Entities
+from store.models import Entities, FailedPage, SourceRun
 from store.query import parse_query
 from store.sqlite import SCHEMA_VERSION, SqliteStore
 from store.tantivy_index import SearchIndex
-from tests.builders import make_article
+from tests.builders import FETCHED_AT, make_article
 
 # The parts of schema version 4 that version 5 drops: FTS5 and the facet-values table, with their triggers.
 _VERSION_4_SEARCH = """
@@ -49,6 +49,24 @@ def test_a_version_4_file_loses_fts5_and_gets_a_search_index_of_its_articles(tmp
         assert upgraded.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         tables = {name for (name,) in upgraded.execute("SELECT name FROM sqlite_master")}
         assert not tables & {"articles_fts", "article_terms", "term_paths", "articles_ai", "articles_source"}
+
+
+def test_a_version_5_file_gains_the_failed_pages_table_and_keeps_its_runs(tmp_path):
+    path = tmp_path / "habari.sqlite3"
+    before = SourceRun("mwananchi-rss", FETCHED_AT, FETCHED_AT, True, pages_fetched=3)
+    with SqliteStore(path) as store:
+        store.upsert([make_article("kaole", title="Maji Kaole")])
+        store.record_source_run(before)
+    with sqlite3.connect(path) as older:  # as version 5 left it: no failed pages, runs without their count
+        older.executescript("DROP TABLE failed_pages; PRAGMA user_version = 5;")
+        older.execute("UPDATE source_runs SET record = json_remove(record, '$.failed_pages')")
+    with SqliteStore(path) as store:
+        assert store.source_health()[0].last_run == before
+        failed = FailedPage("https://news.example.tz/a", "mwananchi-rss", "entities", "IndexError: x", FETCHED_AT)
+        store.record_failures([failed])
+        assert store.failed_pages() == [failed] and found(store, "kaole") == {"kaole"}
+    with sqlite3.connect(path) as upgraded:
+        assert upgraded.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
 def test_a_lost_or_damaged_index_is_rebuilt_from_the_articles(tmp_path):
