@@ -1,12 +1,14 @@
 """A page whose processing raises is contained to itself in a crawl: the source's other articles are indexed, the
 failure is kept in the store (stage, message, archive reference) and counted per source, the page stays in the
-WARC archive, the next poll does not fetch it again, and indexing it once the cause is gone clears the failure."""
+WARC archive, the next poll does not fetch it again, and indexing it once the cause is gone (`habari add-url`, or
+`habari reprocess` from the archive) clears the failure."""
 from __future__ import annotations
 
 import urllib.request
 
 from crawlers.run import crawl, submit_url
 from crawlers.scrapy_settings import LOCAL_WEB
+from pipeline.reprocess import CheckpointFile, PipelineSpec, ReprocessRequest, Reprocessor, Stage
 from store.archive import WarcArchive
 from tests.builders import all_articles, with_sources
 from tests.crawlers.faults import FAIL_ON_COLD_ROOM, FAILING_SLUG
@@ -44,3 +46,24 @@ def test_one_articles_failure_is_recorded_and_the_rest_are_indexed(store_setting
     fixed = submit_url(settings.model_copy(update={"extra_stages": ()}), url, limits=LOCAL_WEB)
     assert (fixed.ok, fixed.articles_indexed) == (True, 1)
     assert store.failed_pages() == [] and len(all_articles(store)) == 4
+
+
+def test_habari_reprocess_indexes_a_failed_page_once_its_cause_is_gone(store_settings, store, news_web,
+                                                                        news_sources):
+    settings = with_sources(store_settings.model_copy(update={"extra_stages": (FAIL_ON_COLD_ROOM,)}), news_sources)
+    crawl(settings, limits=LOCAL_WEB)
+    (failure,) = store.failed_pages()
+    requests_before = news_web.site("herald").times_requested(f"/articles/{FAILING_SLUG}")
+
+    still = Reprocessor(PipelineSpec.from_settings(settings), store, WarcArchive(settings.warc_dir),
+                        CheckpointFile(settings.data_dir / "reprocess-checkpoint.json"))
+    tally = still.run(ReprocessRequest(Stage.analyse))
+    assert (tally.read, tally.failed) == (4, {FAIL_ON_COLD_ROOM: 1})  # three stored articles and the failed page
+    assert [page.url for page in store.failed_pages()] == [failure.url]
+
+    fixed = Reprocessor(PipelineSpec.from_settings(settings.model_copy(update={"extra_stages": ()})), store,
+                        WarcArchive(settings.warc_dir), CheckpointFile(settings.data_dir / "reprocess-checkpoint.json"))
+    tally = fixed.run(ReprocessRequest(Stage.analyse))
+    assert (tally.read, tally.indexed, tally.failed) == (4, 4, {})
+    assert store.failed_pages() == [] and len(all_articles(store)) == 4
+    assert news_web.site("herald").times_requested(f"/articles/{FAILING_SLUG}") == requests_before  # nothing fetched
