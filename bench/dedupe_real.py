@@ -19,7 +19,9 @@ from urllib.parse import urlsplit
 import lxml.etree
 import lxml.html
 
+from bench.dedupe_labels import LabelledDoc
 from pipeline.decode import decode_html
+from pipeline.dedupe import normalised_words
 from pipeline.language import LanguageDetector
 from settings.environment import REPO_ROOT
 
@@ -37,23 +39,6 @@ READ_MORE = ("Read more", "Soma zaidi", "Continue reading", "Endelea kusoma", "W
 BYLINES = ("By Staff Reporter", "Na Mwandishi Wetu", "Imeandikwa na Mwandishi Wetu, Dar es Salaam", "From our correspondent",
            "Source: agencies", "Chanzo: Mtandao")
 START = datetime(2026, 9, 1, 6, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class LabelledDoc:
-    doc_id: str
-    story: str  # docs with the same story are one story cluster
-    copy_of: str  # docs with the same copy_of have the same text (exact copies); otherwise their own doc_id
-    kind: str  # the story's class, then the copy's edits joined by "+"
-    language: str
-    title: str
-    text: str
-    published: str
-    site: str | None = None  # the host the copy was published on (None: unknown, as the generated set)
-
-    @property
-    def case(self) -> str:
-        return self.kind.split(":")[0]
 
 
 @dataclass(frozen=True)
@@ -113,15 +98,23 @@ def load_articles(dataset: Path) -> list[RealArticle]:
 
 
 def load_tweets(dataset: Path) -> list[str]:
-    """Distinct tweets of SHORT_STORY_WORDS words, in file order."""
-    tweets: dict[str, None] = {}
+    """Tweets of SHORT_STORY_WORDS words, in file order, less those with a third of their word 4-grams in earlier
+    ones (retweets and template replies: copies, not distinct stories)."""
+    tweets: list[str] = []
+    seen: dict[tuple[str, ...], int] = {}
     for name in ("train.tsv", "dev.tsv"):
         with (dataset / name).open(encoding="utf-8", newline="") as rows:
             for row in csv.DictReader(rows, delimiter="\t", quoting=csv.QUOTE_NONE):
                 tweet = " ".join(row["tweet"].split())
-                if SHORT_STORY_WORDS[0] <= len(tweet.split()) <= SHORT_STORY_WORDS[1]:
-                    tweets.setdefault(tweet)
-    return list(tweets)
+                words = normalised_words(tweet)
+                grams = {tuple(words[start : start + 4]) for start in range(max(1, len(words) - 3))}
+                if not SHORT_STORY_WORDS[0] <= len(tweet.split()) <= SHORT_STORY_WORDS[1]:
+                    continue
+                if sum(gram in seen for gram in grams) * 3 >= len(grams):
+                    continue
+                seen.update(dict.fromkeys(grams, len(tweets)))
+                tweets.append(tweet)
+    return tweets
 
 
 def split(articles: list[RealArticle], tweets: list[str]) -> dict[str, tuple[list[RealArticle], list[str]]]:
@@ -165,9 +158,12 @@ class _PartBuilder:
         return self.docs
 
     def _add(self, story: str, number: int, kind: str, title: str, lines: list[str], published: datetime,
-             site: str | None, language: str, copy_of: str | None = None) -> LabelledDoc:
-        doc_id = f"{story}-{number}"
-        doc = LabelledDoc(doc_id, story, copy_of or doc_id, kind, language, title, "\n".join(lines),
+             site: str | None, language: str) -> LabelledDoc:
+        """The doc, labelled an exact copy of the story's first doc with the same normalised words."""
+        doc_id, text = f"{story}-{number}", "\n".join(lines)
+        words = normalised_words(text)
+        same_words = [doc.doc_id for doc in self.docs if doc.story == story and normalised_words(doc.text) == words]
+        doc = LabelledDoc(doc_id, story, same_words[0] if same_words else doc_id, kind, language, title, text,
                           published.isoformat(), site)
         self.docs.append(doc)
         return doc
@@ -198,16 +194,18 @@ class _PartBuilder:
                           language)
         edits = self.rng.sample(["copy", "teaser", "truncated", "all-capitals", "exact", "copy"],
                                 self.rng.randint(1, 4))
+        used = [article.outlet]
         for copy_number, edit in enumerate(edits, start=1):
-            outlet = self._other_outlet(article.outlet)
             when = published + timedelta(hours=self.rng.uniform(-3, 48))
-            title, lines = self._edited(edit, article, outlet)
-            if edit == "exact":
+            if edit == "exact":  # the same page under another address: the same site, its block and all
                 self._add(story, copy_number, f"syndicated:{edit}", article.title,
-                          first.text.replace("'", "\u2019").replace(". ", ".  ").splitlines(), when, outlet.site,
-                          language, copy_of=first.doc_id)
-            else:
-                self._add(story, copy_number, f"syndicated:{edit}", title, lines, when, outlet.site, language)
+                          first.text.replace("'", "\u2019").replace(". ", ".  ").splitlines(), when, first.site,
+                          language)
+                continue
+            outlet = self._other_outlet(*used)  # a site carries a story once
+            used.append(outlet)
+            title, lines = self._edited(edit, article, outlet)
+            self._add(story, copy_number, f"syndicated:{edit}", title, lines, when, outlet.site, language)
 
     def _edited(self, edit: str, article: RealArticle, outlet: Outlet) -> tuple[str, list[str]]:
         paragraphs = list(article.paragraphs)
@@ -242,7 +240,8 @@ class _PartBuilder:
         words = " ".join(article.paragraphs).split()
         head = " ".join(words[: int(len(words) * self.rng.uniform(0.4, 0.55))])
         tail = " ".join(words[int(len(words) * self.rng.uniform(0.45, 0.6)):])
-        first, second = self._other_outlet(article.outlet), self._other_outlet(article.outlet)
+        first = self._other_outlet(article.outlet)
+        second = self._other_outlet(article.outlet, first)
         language = self.languages.detect("\n".join(article.paragraphs))
         self._add(story, 1, "bridge:head", article.title, self._with_block([f"{head} ..."], first, 0.5), published,
                   first.site, language)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from settings.config import HabariConfig
 from pipeline.decode import decode_html
@@ -121,7 +122,8 @@ class Pipeline:
         language = self._languages.detect(f"{document.title}\n{document.text}")
         return Analysis(
             doc_id=document.doc_id,
-            story=self.stories.assign(document.doc_id, document.title, document.text, document.published),
+            story=self.stories.assign(document.doc_id, document.title, document.text, document.published,
+                                      site=urlsplit(document.url).hostname),
             language=language,
             council=self._mentions.find(document.title, document.text),
             topics=self._topics.tag(document.title, document.text),
