@@ -81,8 +81,10 @@ class DedupeSettings:
 
     def __post_init__(self) -> None:
         if min(self.shingle_words, self.shingles_per_key, self.max_shingles, self.postings_per_key, self.candidates,
-               self.candidates_per_cluster, self.lead_shingles, self.min_shared_shingles) < 1:
+               self.candidates_per_cluster, self.recurring_stories, self.lead_shingles, self.min_shared_shingles) < 1:
             raise ValueError(f"every count of {self} must be at least 1")
+        if not 0 <= self.same_opening <= self.one_opening <= self.contained <= 1:
+            raise ValueError(f"{self} needs 0 <= same_opening <= one_opening <= contained <= 1")
 
     @property
     def sketch(self) -> str:
@@ -121,10 +123,7 @@ class TextSketch:
     keys: tuple[int, ...]  # what the postings index: each sentence's hash and its least shingle hashes
 
 
-class _Posted(NamedTuple):
-    seq: int
-    cluster_id: str
-    site: int | None
+_Posted = dict[int, tuple[str, int | None]]  # the members remembered under a key: seq -> (cluster id, site)
 
 
 class _Text(NamedTuple):
@@ -200,7 +199,8 @@ class StoryClusters:
             seq = self._join(doc_id, cluster_id, None, _utc_text(published), site_key, sketch)
             self._db.executemany(
                 "INSERT OR IGNORE INTO postings (key, member) VALUES (?, ?)",
-                ((key, seq) for key in sketch.keys if len(postings.get(key, ())) < self._settings.postings_per_key),
+                ((key, seq) for key in sketch.keys
+                 if len(postings.get(key, ())) < self._settings.postings_per_key),
             )
             membership = self._membership(doc_id)
             return StoryMembership(membership.doc_id, membership.cluster_id, membership.lead_id, None, merged)
@@ -256,9 +256,9 @@ class StoryClusters:
         return TextSketch(_fingerprint(text, sentences if has_words else None),
                           (ordered & 0xFFFFFFFF).astype(SHINGLE_DTYPE), sentence_keys, tuple(sorted(keys)))
 
-    def _postings(self, keys: tuple[int, ...] | set[int]) -> dict[int, list[_Posted]]:
-        """The members remembered under each key (at most postings_per_key), with their clusters and sites."""
-        found: dict[int, list[_Posted]] = defaultdict(list)
+    def _postings(self, keys: tuple[int, ...] | set[int]) -> dict[int, _Posted]:
+        """The members remembered under each key that has any (at most postings_per_key)."""
+        found: dict[int, _Posted] = defaultdict(dict)
         keys = list(keys)
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
@@ -267,19 +267,18 @@ class StoryClusters:
                 f" JOIN members ON members.seq = postings.member WHERE postings.key IN ({','.join('?' * len(chunk))})",
                 chunk,
             ):
-                found[key].append(_Posted(seq, cluster_id, site))
-        return found
+                found[key][seq] = (cluster_id, site)
+        return dict(found)
 
-    def _matching_clusters(
-        self, sketch: TextSketch, site: int | None, postings: dict[int, list[_Posted]]
-    ) -> set[str]:
+    def _matching_clusters(self, sketch: TextSketch, site: int | None, postings: dict[int, _Posted]) -> set[str]:
         """The clusters of the candidates that the new text is a copy of (or that are copies of it)."""
         overlap: dict[int, float] = defaultdict(float)
         cluster_of: dict[int, str] = {}
         for key in sketch.keys:
-            for posted in postings.get(key, ()):
-                overlap[posted.seq] += 1 / len(postings[key])
-                cluster_of[posted.seq] = posted.cluster_id
+            members = postings.get(key, {})
+            for seq, (cluster_id, _) in members.items():
+                overlap[seq] += 1 / len(members)
+                cluster_of[seq] = cluster_id
         chosen, per_cluster = [], defaultdict(int)
         for seq in sorted(overlap, key=lambda seq: (-overlap[seq], seq)):
             if per_cluster[cluster_of[seq]] < self._settings.candidates_per_cluster:
@@ -307,19 +306,19 @@ class StoryClusters:
         return matched
 
     def _informative(
-        self, shingles: np.ndarray, sentences: np.ndarray, site: int | None, postings: dict[int, list[_Posted]],
+        self, shingles: np.ndarray, sentences: np.ndarray, site: int | None, postings: dict[int, _Posted],
         candidate: int, candidate_cluster: str,
     ) -> _Text:
         """The shingles of a text's sentences that are evidence for the candidate's story: those not found in another
         document of the text's site (but the candidate), nor in `recurring_stories` stories other than the
         candidate's."""
-        keep = np.ones(len(sentences), dtype=bool)
-        for index, key in enumerate(sentences["key"]):
-            others = postings.get(int(key), ())
-            same_site = site is not None and any(p.site == site and p.seq != candidate for p in others)
-            stories = {p.cluster_id for p in others} - {candidate_cluster}
-            keep[index] = not same_site and len(stories) < self._settings.recurring_stories
-        ordered = shingles[np.repeat(keep, sentences["shingles"])] if len(sentences) else shingles
+        stories = self._settings.recurring_stories
+        keep = np.fromiter(
+            (key not in postings or not _recurs(postings[key], site, candidate, candidate_cluster, stories)
+             for key in sentences["key"].tolist()),
+            dtype=bool, count=len(sentences),
+        )
+        ordered = shingles[np.repeat(keep, sentences["shingles"])]
         return _Text(ordered, np.unique(ordered))
 
     def _same_story(self, new: _Text, old: _Text, same_site: bool | None) -> bool:
@@ -395,6 +394,16 @@ class StoryClusters:
             (doc_id,),
         ).fetchone()
         return None if row is None else StoryMembership(doc_id, *row)
+
+
+def _recurs(members: _Posted, site: int | None, candidate: int, candidate_cluster: str, stories: int) -> bool:
+    """Whether a sentence is in another document of `site` than the candidate, or in `stories` clusters other than
+    the candidate's."""
+    if len(members) == 1 and candidate in members:
+        return False
+    if site is not None and any(seq != candidate and where == site for seq, (_, where) in members.items()):
+        return True
+    return len({cluster_id for cluster_id, _ in members.values()} - {candidate_cluster}) >= stories
 
 
 def _fingerprint(text: str, sentences: list[list[str]] | None) -> str | None:

@@ -261,9 +261,11 @@ def test_a_file_made_with_other_signature_settings_is_refused(tmp_path):
         StoryClusters(path, DedupeSettings(shingle_words=3))
 
 
-def test_a_count_setting_below_one_is_refused():
+def test_settings_out_of_range_are_refused():
     with pytest.raises(ValueError, match="at least 1"):
         DedupeSettings(postings_per_key=0)
+    with pytest.raises(ValueError, match="same_opening <= one_opening"):
+        DedupeSettings(one_opening=0.99)
 
 
 def test_a_doc_id_that_is_not_text_is_named(clusters):
