@@ -79,7 +79,8 @@ def implementations(before: Path | None) -> list[Implementation]:
 class RunResult:
     clusters: PairScores
     exact: PairScores
-    by_case: dict[str, PairScores]  # the real sets' cases: pairs of two docs of the case's stories
+    by_case: dict[str, PairScores]  # real sets: a case's stories, and "case:kind" its copies of one kind with their
+    # stories' first docs
     missed_by_kind: dict[str, tuple[int, int]]  # kind: (copies not in their story's first doc's cluster, copies)
     docs_per_second: float
 
@@ -107,11 +108,13 @@ def run_labelled_set(docs: Iterable[LabelledDoc], implementation: Implementation
     cluster_of = {doc_id: merged_into.get(membership.cluster_id, membership.cluster_id)
                   for doc_id, membership in memberships.items()}
     truth = {doc.doc_id: doc.story for doc in docs}
-    cases: dict[str, list[str]] = defaultdict(list)
+    cases: dict[str, set[str]] = defaultdict(set)
     missed: dict[str, list[int]] = {}
     for doc in docs:
         if ":" in doc.kind:
-            cases[doc.kind.split(":")[0]].append(doc.doc_id)
+            cases[doc.kind.split(":")[0]].add(doc.doc_id)
+            if doc.doc_id != f"{doc.story}-0":
+                cases[doc.kind] |= {doc.doc_id, f"{doc.story}-0"}
         if doc.doc_id != f"{doc.story}-0":
             counts = missed.setdefault(doc.kind, [0, 0])
             counts[0] += cluster_of[doc.doc_id] != cluster_of[f"{doc.story}-0"]

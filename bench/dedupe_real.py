@@ -11,7 +11,7 @@ import json
 import random
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -146,8 +146,11 @@ class _PartBuilder:
         self.tweets = tweets
         self.languages = LanguageDetector()
         self.docs: list[LabelledDoc] = []
+        self.article_of_story: dict[str, str] = {}  # story: the title of the article it was made from
 
     def build(self) -> list[LabelledDoc]:
+        """The part's docs; stories made from two pages of one article (the extraction dev set has one article twice:
+        two snapshots of a taz.de page) are labelled one story."""
         quarter = len(self.articles) // 4
         for number, article in enumerate(self.articles[quarter:], start=quarter):
             if number < 2 * quarter:
@@ -155,7 +158,11 @@ class _PartBuilder:
             else:
                 self._syndicated(number, article)
         self._shared_blocks(self.articles[:quarter])
-        return self.docs
+        first_story: dict[str, str] = {}
+        for story, title in self.article_of_story.items():
+            first_story.setdefault(title, story)
+        return [replace(doc, story=first_story[self.article_of_story[doc.story]])
+                if doc.story in self.article_of_story else doc for doc in self.docs]
 
     def _add(self, story: str, number: int, kind: str, title: str, lines: list[str], published: datetime,
              site: str | None, language: str) -> LabelledDoc:
@@ -187,6 +194,7 @@ class _PartBuilder:
     def _syndicated(self, number: int, article: RealArticle) -> None:
         """The article on its own site, then one to four copies: syndicated, teaser, truncated, all-capitals, exact."""
         story = f"{self.part}-syndicated-{number}"
+        self.article_of_story[story] = " ".join(normalised_words(article.title))
         published = self._published()
         language = self.languages.detect("\n".join(article.paragraphs))
         first = self._add(story, 0, "syndicated:original", article.title,
@@ -236,6 +244,7 @@ class _PartBuilder:
         """Two partial copies that barely overlap (the first and the last 40-55% of the words), then the full story
         that shows they are one."""
         story = f"{self.part}-bridge-{number}"
+        self.article_of_story[story] = " ".join(normalised_words(article.title))
         published = self._published()
         words = " ".join(article.paragraphs).split()
         head = " ".join(words[: int(len(words) * self.rng.uniform(0.4, 0.55))])
@@ -250,11 +259,12 @@ class _PartBuilder:
         self._add(story, 0, "bridge:full", article.title, self._with_block(list(article.paragraphs), article.outlet),
                   published + timedelta(hours=self.rng.uniform(6, 48)), article.outlet.site, language)
 
-    def _short_stories(self, articles: list[RealArticle]) -> Iterator[tuple[str, str]]:
-        """(title, text) of short real stories: tweets, and the lead paragraphs of articles used nowhere else."""
-        leads = [(a.title, a.paragraphs[0]) for a in articles
+    def _short_stories(self, articles: list[RealArticle]) -> Iterator[tuple[str, str, bool]]:
+        """(title, text, whether from an article) of short real stories: tweets, and the lead paragraphs of articles
+        used nowhere else."""
+        leads = [(a.title, a.paragraphs[0], True) for a in articles
                  if SHORT_STORY_WORDS[0] <= len(a.paragraphs[0].split()) <= SHORT_STORY_WORDS[1]]
-        tweets = [(" ".join(tweet.split()[:8]), tweet) for tweet in self.tweets]
+        tweets = [(" ".join(tweet.split()[:8]), tweet, False) for tweet in self.tweets]
         stories = leads + tweets[: 3 * len(leads)]
         self.rng.shuffle(stories)
         yield from stories
@@ -268,8 +278,10 @@ class _PartBuilder:
                 short = next(stories, None)
                 if short is None:
                     return
-                title, text = short
+                title, text, from_article = short
                 story = f"{self.part}-shared-block-{outlet_number}-{number}"
+                if from_article:
+                    self.article_of_story[story] = " ".join(normalised_words(title))
                 language = self.languages.detect(text)
                 published = self._published()
                 self._add(story, 0, "shared-block:original", title, self._with_block([text], outlet, 1.0), published,
