@@ -36,8 +36,8 @@ BLOCK_CLASSES = re.compile(r"related|recommend|newsletter|subscri|more|teaser|pr
 LINE_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section", "tr", "dd", "dt")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 READ_MORE = ("Read more", "Soma zaidi", "Continue reading", "Endelea kusoma", "Weiterlesen", "…")
-BYLINES = ("By Staff Reporter", "Na Mwandishi Wetu", "Imeandikwa na Mwandishi Wetu, Dar es Salaam", "From our correspondent",
-           "Source: agencies", "Chanzo: Mtandao")
+BYLINES = ("By Staff Reporter", "Na Mwandishi Wetu", "Imeandikwa na Mwandishi Wetu, Dar es Salaam",
+           "From our correspondent", "Source: agencies", "Chanzo: Mtandao")
 START = datetime(2026, 9, 1, 6, tzinfo=UTC)
 
 
@@ -141,7 +141,8 @@ class _PartBuilder:
         self.rng = random.Random(f"{SPLIT_SEED}-{part}")
         self.articles = [a for a in articles if sum(len(p.split()) for p in a.paragraphs) >= MIN_ARTICLE_WORDS]
         self.rng.shuffle(self.articles)
-        by_site = {a.outlet.site: a.outlet for a in sorted(articles, key=lambda a: a.key, reverse=True) if a.outlet.block}
+        by_site = {a.outlet.site: a.outlet
+                   for a in sorted(articles, key=lambda a: a.key, reverse=True) if a.outlet.block}
         self.outlets = [by_site[site] for site in sorted(by_site)]  # one block a site: its first page's
         self.tweets = tweets
         self.languages = LanguageDetector()

@@ -165,7 +165,8 @@ class StoryClusters:
             if self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sketch'").fetchone():
                 stored = self._db.execute("SELECT settings FROM sketch").fetchone()
             if stored is not None and stored[0] != settings.sketch:
-                raise ValueError(f"{path} holds signatures made with {stored[0]}, not {settings.sketch}")
+                raise ValueError(f"{path} holds signatures made with {stored[0]}, not {settings.sketch}: move it"
+                                 " aside, and a new one is built as articles arrive")
             for statement in statements(SCHEMA):
                 self._db.execute(statement)
             if stored is None:
@@ -289,7 +290,8 @@ class StoryClusters:
         if not chosen:
             return set()
         rows = self._db.execute(
-            f"SELECT seq, cluster_id, site, sentences, shingles FROM members WHERE seq IN ({','.join('?' * len(chosen))})",
+            "SELECT seq, cluster_id, site, sentences, shingles FROM members"
+            f" WHERE seq IN ({','.join('?' * len(chosen))})",
             chosen,
         ).fetchall()
         candidates = [(seq, cluster_id, site_key, np.frombuffer(sentences, dtype=SENTENCE_DTYPE),

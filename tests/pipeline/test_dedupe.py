@@ -2,6 +2,7 @@
 stories that share a site's block kept apart, teasers joined, clusters merged by a bridge; any text assigned."""
 from __future__ import annotations
 
+import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
@@ -261,6 +262,15 @@ def test_a_file_made_with_other_signature_settings_is_refused(tmp_path):
         StoryClusters(path, DedupeSettings(shingle_words=3))
 
 
+def test_a_stories_file_of_the_minhash_version_is_refused_with_what_to_do(tmp_path):
+    path = tmp_path / "stories.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE sketch (settings TEXT NOT NULL)")
+        db.execute("INSERT INTO sketch VALUES ('affine32 seed=1 num_perm=128 shingle_words=5 bands=28x2')")
+    with pytest.raises(ValueError, match=r"signatures made with affine32 .* move it aside"):
+        StoryClusters(path)
+
+
 def test_settings_out_of_range_are_refused():
     with pytest.raises(ValueError, match="at least 1"):
         DedupeSettings(postings_per_key=0)
@@ -312,8 +322,9 @@ def test_the_labelled_set_clusters_with_pairwise_precision_and_recall_of_at_leas
     assert (result.exact.precision, result.exact.recall) == (1.0, 1.0)
 
 
-ANY_TIME = st.datetimes(timezones=st.one_of(st.none(), st.timezones(),
-                                            st.builds(timezone, st.timedeltas(timedelta(hours=-23), timedelta(hours=23)))))
+ANY_ZONE = st.one_of(st.none(), st.timezones(),
+                     st.builds(timezone, st.timedeltas(timedelta(hours=-23), timedelta(hours=23))))
+ANY_TIME = st.datetimes(timezones=ANY_ZONE)
 
 
 @settings(max_examples=150, deadline=None)
