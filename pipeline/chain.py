@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from pkgutil import resolve_name
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from settings.config import HabariConfig
 from settings.environment import Settings
@@ -196,7 +197,8 @@ class Pipeline:
         topics = run_stage("topics", self._topics.tag, title, text)
         tone = run_stage("sentiment", self._sentiment.score, title, text, language)
         entities = run_stage("entities", self._entities.find, title, text)
-        story = run_stage("stories", self.stories.assign, document.doc_id, title, text, document.published)
+        story = run_stage("stories", self.stories.assign, document.doc_id, title, text, document.published,
+                          urlsplit(document.url).hostname)
         return Analysis(document.doc_id, story, language, council, topics, tone.label, tone.confidence, entities)
 
 
