@@ -1,7 +1,8 @@
 """Benchmark: story clusters on the generated set and on the real-text dev and held-out sets, by case, in publication
 order and shuffled; and how long assignment takes at 1,000 and 10,000 articles.
 
-Usage: python -m bench.dedupe [--sets generated dev held-out] [--before FILE] [--sweep] [--timing] [--write-set]
+Usage: python -m bench.dedupe [--sets generated dev held-out] [--before FILE] [--sweep] [--timing [N ...]]
+       [--write-set]
 --before FILE measures another version of pipeline/dedupe.py beside this one, e.g. the one before sentence keys:
     git show 552e30b:pipeline/dedupe.py > /tmp/dedupe_before.py
 """
@@ -32,7 +33,7 @@ from bench.dedupe_real import DATASETS, load_articles, real_labelled_sets
 
 ORDER_SEEDS = (1, 2, 3, 4, 5)
 PUBLISHED = "published"
-TIMED_ARTICLES = (1_000, 10_000)
+TIMED_ARTICLES = (1_000, 10_000)  # the marks --timing reports at by default
 TIMED_WINDOW = 100  # the articles before each mark that its ms/article is the mean of
 NOTICE = (
     "TANGAZO LA ZABUNI Na. {number}/2026. Halmashauri ya Wilaya ya Bagamoyo inawakaribisha wazabuni wenye sifa "
@@ -200,7 +201,7 @@ def timing_workloads(datasets: Path, count: int) -> dict[str, list[LabelledDoc]]
     vocabulary = sorted({word for article in articles for paragraph in article.paragraphs
                          for word in paragraph.split()})
     outlets = sorted({article.outlet for article in articles if article.outlet.block},
-                     key=lambda outlet: outlet.publisher)[:40]
+                     key=lambda outlet: (outlet.publisher, outlet.block))[:40]
     rng = random.Random(7)
     distinct, notices = [], []
     for number in range(count):
@@ -216,11 +217,12 @@ def timing_workloads(datasets: Path, count: int) -> dict[str, list[LabelledDoc]]
     return {"distinct articles with site blocks": distinct, "near-identical notices": notices}
 
 
-def report_timing(workloads: dict[str, list[LabelledDoc]], implementation: Implementation, scratch: Path) -> None:
+def report_timing(workloads: dict[str, list[LabelledDoc]], implementation: Implementation, scratch: Path,
+                  marks: tuple[int, ...]) -> None:
     print(f"\nAssignment time, {implementation.name} (SQLite file, a durable commit per article; wall and CPU ms)")
-    print("| workload | " + " | ".join(f"ms/article at {mark:,} | CPU" for mark in TIMED_ARTICLES)
+    print("| workload | " + " | ".join(f"ms/article at {mark:,} | CPU" for mark in marks)
           + " | clusters | file MiB | reopen ms |")
-    print("|---|" + "---:|---:|" * len(TIMED_ARTICLES) + "---:|---:|---:|")
+    print("|---|" + "---:|---:|" * len(marks) + "---:|---:|---:|")
     for name, docs in workloads.items():
         path = scratch / "timing.sqlite3"
         path.unlink(missing_ok=True)
@@ -237,9 +239,9 @@ def report_timing(workloads: dict[str, list[LabelledDoc]], implementation: Imple
         began = time.perf_counter()
         implementation.open(path).close()
         reopen = time.perf_counter() - began
-        marks = [" | ".join(f"{1000 * np.mean(times[mark - TIMED_WINDOW : mark]):.1f}" for times in (wall, cpu))
-                 for mark in TIMED_ARTICLES if mark <= len(wall)]
-        print(f"| {name} | " + " | ".join(marks) +
+        cells = [" | ".join(f"{1000 * np.mean(times[mark - TIMED_WINDOW : mark]):.1f}" for times in (wall, cpu))
+                 for mark in marks]
+        print(f"| {name} | " + " | ".join(cells) +
               f" | {len(cluster_ids):,} | {path.stat().st_size / 2**20:.1f} | {reopen * 1000:.0f} |", flush=True)
 
 
@@ -250,7 +252,8 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="another version of pipeline/dedupe.py to measure beside this one")
     parser.add_argument("--datasets", type=Path, default=DATASETS, help="the shared datasets (real sets, timing)")
     parser.add_argument("--sweep", action="store_true", help="also try the settings in SWEEP (generated and dev sets)")
-    parser.add_argument("--timing", action="store_true", help="also time assignment at 1,000 and 10,000 articles")
+    parser.add_argument("--timing", nargs="*", type=int, metavar="ARTICLES",
+                        help=f"also time assignment, at these numbers of articles (default {TIMED_ARTICLES})")
     parser.add_argument("--write-set", action="store_true", help="regenerate bench/data/dedupe/labelled.jsonl")
     args = parser.parse_args()
     if args.write_set:
@@ -271,10 +274,11 @@ def main() -> None:
             told, untold = implementations(None)
             sweep({"generated, no sites": (sets["generated"], untold), "dev, told sites": (sets["dev"], told),
                    "dev, no sites": (sets["dev"], untold)})
-        if args.timing:
-            workloads = timing_workloads(args.datasets, max(TIMED_ARTICLES))
+        if args.timing is not None:
+            marks = tuple(sorted(args.timing or TIMED_ARTICLES))
+            workloads = timing_workloads(args.datasets, max(marks))
             for implementation in implementations(args.before):
-                report_timing(workloads, implementation, Path(scratch))
+                report_timing(workloads, implementation, Path(scratch), marks)
 
 
 if __name__ == "__main__":

@@ -76,6 +76,7 @@ def site_block(html: str) -> tuple[str, ...]:
 
 
 def _lines(element: lxml.html.HtmlElement) -> tuple[str, ...]:
+    """The element's text, a line for each block inside it, as an extractor that kept it would give it."""
     copy = lxml.html.fromstring(lxml.html.tostring(element))
     for inner in copy.iter(*LINE_TAGS):
         inner.tail = "\n" + (inner.tail or "")
@@ -101,7 +102,7 @@ def load_tweets(dataset: Path) -> list[str]:
     """Tweets of SHORT_STORY_WORDS words, in file order, less those with a third of their word 4-grams in earlier
     ones (retweets and template replies: copies, not distinct stories)."""
     tweets: list[str] = []
-    seen: dict[tuple[str, ...], int] = {}
+    seen: set[tuple[str, ...]] = set()
     for name in ("train.tsv", "dev.tsv"):
         with (dataset / name).open(encoding="utf-8", newline="") as rows:
             for row in csv.DictReader(rows, delimiter="\t", quoting=csv.QUOTE_NONE):
@@ -112,7 +113,7 @@ def load_tweets(dataset: Path) -> list[str]:
                     continue
                 if sum(gram in seen for gram in grams) * 3 >= len(grams):
                     continue
-                seen.update(dict.fromkeys(grams, len(tweets)))
+                seen |= grams
                 tweets.append(tweet)
     return tweets
 
