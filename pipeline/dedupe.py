@@ -4,7 +4,9 @@ Sentence keys in SQLite (WAL) find candidates; shingle containment, less the lin
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import math
 import re
 from collections import defaultdict
@@ -17,6 +19,8 @@ import numpy as np
 
 from pipeline.normalise import without_accents
 from store.sqlite_file import connect_shared, statements, write_transaction
+
+log = logging.getLogger(__name__)
 
 SCHEME = "sentence-keys/3"
 BUSY_TIMEOUT_SECONDS = 60.0
@@ -160,17 +164,28 @@ class StoryClusters:
     def __init__(self, path: Path | None, settings: DedupeSettings = DedupeSettings()) -> None:
         self._settings = settings
         self._db = connect_shared(path, BUSY_TIMEOUT_SECONDS)
+        while not self._open_schema():  # a file of other signatures (an older Habari's) is kept aside, not read
+            self._db.close()
+            kept = path.with_name(f"{path.name}.before-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):  # another process may have moved it first
+                    Path(f"{path}{suffix}").rename(f"{kept}{suffix}")
+            log.warning("%s held story signatures of another kind: kept as %s; stories start afresh", path, kept)
+            self._db = connect_shared(path, BUSY_TIMEOUT_SECONDS)
+
+    def _open_schema(self) -> bool:
+        """Creates the tables if need be; False if the file holds signatures made with other settings."""
         with write_transaction(self._db):
             stored = None
             if self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sketch'").fetchone():
                 stored = self._db.execute("SELECT settings FROM sketch").fetchone()
-            if stored is not None and stored[0] != settings.sketch:
-                raise ValueError(f"{path} holds signatures made with {stored[0]}, not {settings.sketch}: move it"
-                                 " aside, and a new one is built as articles arrive")
+            if stored is not None and stored[0] != self._settings.sketch:
+                return False
             for statement in statements(SCHEMA):
                 self._db.execute(statement)
             if stored is None:
-                self._db.execute("INSERT INTO sketch (settings) VALUES (?)", (settings.sketch,))
+                self._db.execute("INSERT INTO sketch (settings) VALUES (?)", (self._settings.sketch,))
+        return True
 
     def assign(
         self, doc_id: str, title: str, text: str, published: datetime | None, site: str | None = None

@@ -255,20 +255,25 @@ def test_two_objects_on_one_file_see_each_others_members(tmp_path):
         assert one.assign("c", "Bajeti", edited(BUDGET), DAY).lead_id == "b"
 
 
-def test_a_file_made_with_other_signature_settings_is_refused(tmp_path):
+def test_a_file_made_with_other_signature_settings_is_kept_aside(tmp_path):
     path = tmp_path / "stories.sqlite3"
     StoryClusters(path).close()
-    with pytest.raises(ValueError, match="signatures made with"):
-        StoryClusters(path, DedupeSettings(shingle_words=3))
+    with StoryClusters(path, DedupeSettings(shingle_words=3)) as other:  # the first file is kept aside, not read
+        assert other.assign("b", "Bajeti", BUDGET, DAY).cluster_id == "b"
+    assert len(list(tmp_path.glob("stories.sqlite3.before-*"))) == 1
 
 
-def test_a_stories_file_of_the_minhash_version_is_refused_with_what_to_do(tmp_path):
+def test_a_stories_file_of_the_minhash_version_is_kept_aside_and_stories_start_afresh(tmp_path, caplog):
     path = tmp_path / "stories.sqlite3"
     with sqlite3.connect(path) as db:
         db.execute("CREATE TABLE sketch (settings TEXT NOT NULL)")
         db.execute("INSERT INTO sketch VALUES ('affine32 seed=1 num_perm=128 shingle_words=5 bands=28x2')")
-    with pytest.raises(ValueError, match=r"signatures made with affine32 .* move it aside"):
-        StoryClusters(path)
+    with StoryClusters(path) as clusters:
+        assert clusters.assign("a", "Bajeti", BUDGET, DAY).cluster_id == "a"
+    (kept,) = tmp_path.glob("stories.sqlite3.before-*")
+    with sqlite3.connect(kept) as db:
+        assert db.execute("SELECT settings FROM sketch").fetchone()[0].startswith("affine32")
+    assert "kept as" in caplog.text
 
 
 def test_settings_out_of_range_are_refused():
