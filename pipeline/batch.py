@@ -19,6 +19,7 @@ from pipeline.extract import NoArticle, extract
 from pipeline.html_tree import MAX_HTML_CHARS
 from pipeline.language import LanguageDetector
 from pipeline.normalise import InvalidUrl, canonical_url, clean_text, utc_time, whole_characters
+from settings.config import first_problem
 
 MAX_FILE_BYTES = 4 * MAX_HTML_CHARS  # a UTF-8 character takes at most four bytes
 MAX_TEXT_CHARS = 1_000_000  # an article's text; a book is shorter
@@ -157,9 +158,7 @@ def _parse(line: bytes, where: str) -> ProcessInput:
     try:
         return ProcessInput.model_validate(record)
     except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "the line"
-        raise BatchInputError(f"{where}: {field}: {first['msg'].removeprefix('Value error, ')}") from None
+        raise BatchInputError(f"{where}: {first_problem(error, 'the line')}") from None
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from pydantic import TypeAdapter, ValidationError
 
+from settings.config import first_problem
 from store.models import ArchiveRef, FetchRecord
 
 
@@ -56,9 +57,7 @@ class PageContext:
         try:
             return _CONTEXT.validate_json(data)
         except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(str(part) for part in first["loc"]) or "the record"
-            raise ValueError(f"not a page context: {where}: {first['msg']}") from None
+            raise ValueError(f"not a page context: {first_problem(error, 'the record')}") from None
 
 
 _CONTEXT = TypeAdapter(PageContext)

@@ -26,7 +26,7 @@ from w3lib.encoding import http_content_type_encoding
 from pipeline.chain import Analysis, Document, Failed, Pipeline, Rejected
 from pipeline.normalise import canonical_url, doc_id_for
 from pipeline.page import FeedEntry, FetchedPage, PageContext
-from settings.config import HabariConfig
+from settings.config import HabariConfig, first_problem
 from settings.environment import Settings
 from store import Article, ArticleSelection, ArticleStore
 from store.archive import ArchivedCapture, ArchiveError, ArchiveProblem, WarcArchive
@@ -96,7 +96,8 @@ class CheckpointFile:
         except FileNotFoundError:
             return None
         except ValidationError as error:
-            logger.warning("%s is not a checkpoint (%s): starting from the beginning", self.path, error.errors()[0]["msg"])
+            logger.warning("%s is not a checkpoint (%s): starting from the beginning", self.path,
+                           first_problem(error, "the file"))
             return None
         return saved if saved.request == request else None
 

@@ -332,6 +332,12 @@ def _load(path: Path, model: type[BaseModel]) -> Any:
         raise ConfigError(path, message, location=_dotted(loc), line=_line_of(root, loc)) from None
 
 
+def first_problem(error: ValidationError, whole: str) -> str:
+    """A validation error's first problem as one line: where (`whole` when it is the value itself) and what."""
+    first = error.errors()[0]
+    return f"{_dotted(first['loc']) or whole}: {first['msg'].removeprefix('Value error, ')}"
+
+
 def _dotted(loc: tuple) -> str:
     parts = []
     for part in loc:
