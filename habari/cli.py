@@ -11,7 +11,6 @@ import logging
 import os
 import re
 import sys
-from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
@@ -26,7 +25,7 @@ from rich.text import Text
 
 from settings.config import ConfigError, OutletType
 from settings.environment import Settings
-from store.models import SORT_ORDERS, FailedPage, SearchHit, SearchResult
+from store.models import SORT_ORDERS, SearchHit, SearchResult
 
 if TYPE_CHECKING:
     from crawlers.progress import CrawlProgress
@@ -190,11 +189,11 @@ def _add_url(settings: Settings, arguments: argparse.Namespace) -> int:
 
 def _sources(settings: Settings, arguments: argparse.Namespace) -> int:
     from store import StoreError, open_store
+    from store.source_status import source_statuses
 
     try:
         with open_store(settings) as store:
-            health = {entry.source_id: entry for entry in store.source_health()}
-            failed = _failed_by_source(store.failed_pages())
+            statuses = source_statuses(settings.config.sources, store)
     except StoreError as error:
         print(f"habari: {error}", file=sys.stderr)
         return 1
@@ -203,35 +202,23 @@ def _sources(settings: Settings, arguments: argparse.Namespace) -> int:
         "source", "outlet", "kind", "every", "last poll (EAT)", "outcome", "pages", "new", "robots-forbidden",
         "failed pages", "last error",
     )
-    for source in settings.config.sources:
-        entry = health.get(source.id)
-        run = entry.last_run if entry else None
+    for status in statuses:
+        source, run = status.source, status.health.last_run if status.health else None
         table.add_row(
             source.id + ("" if source.enabled else " (off)"),
             Text(source.outlet),
             source.kind.value,
             f"{source.interval_minutes} min",
             run.finished_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if run else "never",
-            ("ok" if run.ok else f"failed ({entry.failures_in_a_row} in a row)") if run else "",
+            status.outcome if run else "",
             str(run.pages_fetched) if run else "",
             str(run.new_articles) if run else "",
             str(run.robots_forbidden) if run else "",
-            failed.get(source.id, ""),
-            Text(entry.last_error or "") if entry else Text(""),
+            status.failed_summary(),
+            Text(status.health.last_error or "") if status.health else Text(""),
         )
     Console().print(table)
     return 0
-
-
-def _failed_by_source(failures: Iterable[FailedPage]) -> dict[str, str]:
-    """Per source, how many of its pages failed processing and are not indexed since, and in which stages."""
-    stages: dict[str, Counter[str]] = defaultdict(Counter)
-    for failure in failures:
-        stages[failure.source_id][failure.stage] += 1
-    return {
-        source_id: f"{sum(counts.values())} ({', '.join(f'{stage}: {n}' for stage, n in sorted(counts.items()))})"
-        for source_id, counts in stages.items()
-    }
 
 
 def _search(settings: Settings, arguments: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""The JSON API under /api: search with filters, facets and highlights; one article; health.
+"""The JSON API under /api: search with filters, facets and highlights; one article; sources; health.
 
 Every route reads the store through the `get_store` dependency; failures become JSON messages.
 """
@@ -10,8 +10,18 @@ from fastapi import APIRouter, Depends, HTTPException, Response
 
 from search_api.deps import SettingsDep, StoreDep, ZoneDep
 from search_api.params import SearchParams, build_request, search_params
-from search_api.schemas import ArticleOut, ErrorResponse, HealthResponse, SearchResponse, SourceOut
+from search_api.schemas import (
+    ArticleOut,
+    ErrorResponse,
+    FailedPageOut,
+    HealthResponse,
+    SearchResponse,
+    SourceOut,
+    SourcesResponse,
+    SourceStatusOut,
+)
 from store import StoreError
+from store.source_status import latest_failures, source_statuses
 
 router = APIRouter(prefix="/api", tags=["api"])
 _ERRORS = {
@@ -38,6 +48,15 @@ def article(doc_id: str, store: StoreDep, zone: ZoneDep) -> ArticleOut:
     if found is None:
         raise HTTPException(status_code=404, detail=f"no article with id '{doc_id}'")
     return ArticleOut.from_article(found, zone)
+
+
+@router.get("/sources", response_model=SourcesResponse, responses={503: {"model": ErrorResponse}})
+def sources(store: StoreDep, settings: SettingsDep, zone: ZoneDep) -> SourcesResponse:
+    """Each configured source with its latest poll and failed pages, and the latest pages whose processing failed."""
+    return SourcesResponse(
+        sources=[SourceStatusOut.from_status(status, zone) for status in source_statuses(settings.config.sources, store)],
+        failed=[FailedPageOut.from_failure(failure, zone) for failure in latest_failures(store)],
+    )
 
 
 @router.get("/health", response_model=HealthResponse, responses={503: {"model": HealthResponse}})

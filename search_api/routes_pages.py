@@ -1,5 +1,5 @@
 """The web page: a search form with results folded by story, facets, a per-day histogram and paging at /,
-and one article at /articles/{id}.
+one article at /articles/{id}, and the sources' polls and failed pages at /sources.
 
 Server-rendered from Jinja2 templates, with no script; feed text reaches the page only through autoescaping.
 """
@@ -22,11 +22,12 @@ from search_api.errors import error_response
 from search_api.formatting import local_time, others_phrase, safe_link, snapshot_path, utc
 from search_api.params import DEFAULT_LIMIT, QUERY_HELP, ParameterError, SearchParams, build_request, search_params
 from search_api.query_help import examples
-from search_api.schemas import ErrorResponse
+from search_api.schemas import ErrorResponse, FailedPageOut, SourceStatusOut
 from search_api.templating import ABOUT_NAMES, LANGUAGE_NAMES, OUTLET_TYPE_NAMES, SENTIMENT_NAMES, render
 from store import Article, SearchFilters, SearchHit, SearchRequest, SearchResult, StoryMember
 from store.models import DayCount
 from store.query import MAX_QUERY_LENGTH, MAX_TERMS, MIN_PREFIX
+from store.source_status import latest_failures, source_statuses
 
 router = APIRouter(include_in_schema=False)
 EXCERPT_LENGTH = 280
@@ -155,6 +156,15 @@ def query_help_page(request: Request, settings: SettingsDep) -> Response:
         "min_prefix": MIN_PREFIX,
     }
     return render(request, "query_help.html", context)
+
+
+@router.get("/sources", response_class=HTMLResponse)
+def sources_page(request: Request, store: StoreDep, settings: SettingsDep, zone: ZoneDep) -> Response:
+    context = {
+        "sources": [SourceStatusOut.from_status(status, zone) for status in source_statuses(settings.config.sources, store)],
+        "failures": [FailedPageOut.from_failure(failure, zone) for failure in latest_failures(store)],
+    }
+    return render(request, "sources.html", context)
 
 
 @router.get("/articles/{doc_id}", response_class=HTMLResponse)

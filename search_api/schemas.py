@@ -1,4 +1,4 @@
-"""Response models of the JSON API (search results, their stories and histogram, one article, health, errors).
+"""Response models of the JSON API: search results with stories and histogram, one article, sources, health, errors.
 
 Built from the store's dataclasses; times go out as ISO 8601 UTC plus a display string in EAT.
 """
@@ -14,7 +14,8 @@ from pydantic import BaseModel, Field
 from settings.config import Source
 from search_api.formatting import local_time, snapshot_path, utc
 from store import Article, SearchHit, SearchRequest, SearchResult, StoryMember
-from store.models import MAX_STORY_OTHERS, ArchiveRef, DayCount, Sentiment, SortOrder
+from store.models import MAX_STORY_OTHERS, ArchiveRef, DayCount, FailedPage, Sentiment, SortOrder
+from store.source_status import LISTED_FAILURES, SourceStatus
 
 
 class ErrorResponse(BaseModel):
@@ -184,6 +185,8 @@ class ArticleOut(BaseModel):
     mentions: list[MentionOut] = Field(description="Each mention of the council, with the rule that found it.")
     topics: list[str]
     sentiment: Sentiment | None
+    sentiment_confidence: float | None = Field(
+        description="How sure the tone reader is of `sentiment`, 1/3 to 1; null for articles scored before it was kept.")
     entities: EntitiesOut
 
     @classmethod
@@ -210,6 +213,7 @@ class ArticleOut(BaseModel):
             mentions=[MentionOut(**asdict(mention)) for mention in article.mentions],
             topics=list(article.topics),
             sentiment=article.sentiment,
+            sentiment_confidence=article.sentiment_confidence,
             entities=EntitiesOut(**asdict(article.entities)),
         )
 
@@ -223,6 +227,61 @@ class SourceOut(BaseModel):
     @classmethod
     def from_source(cls, source: Source) -> SourceOut:
         return cls(id=source.id, outlet=source.outlet, kind=source.kind.value, url=str(source.url))
+
+
+class FailedPageOut(BaseModel):
+    url: str
+    source_id: str
+    stage: str = Field(description="The pipeline stage that failed.")
+    message: str
+    failed_at: datetime
+    failed_at_local: str | None
+
+    @classmethod
+    def from_failure(cls, failure: FailedPage, zone: ZoneInfo) -> FailedPageOut:
+        return cls(url=failure.url, source_id=failure.source_id, stage=failure.stage, message=failure.message,
+                   failed_at=failure.failed_at.astimezone(timezone.utc),
+                   failed_at_local=local_time(failure.failed_at, zone))
+
+
+class SourceStatusOut(BaseModel):
+    """A configured source and what its latest poll did."""
+
+    id: str
+    outlet: str
+    kind: str
+    url: str
+    enabled: bool
+    interval_minutes: int
+    outcome: str = Field(description='"never" before the first poll, "ok", or "failed (N in a row)".')
+    last_poll: datetime | None = Field(description="When the latest poll ended, UTC.")
+    last_poll_local: str | None
+    pages_fetched: int | None
+    new_articles: int | None
+    robots_forbidden: int | None = Field(description="Links of the latest poll that robots.txt forbade, skipped.")
+    last_error: str | None
+    failed_pages: int = Field(description="Pages whose processing failed and that are not indexed since.")
+    failed_by_stage: dict[str, int]
+
+    @classmethod
+    def from_status(cls, status: SourceStatus, zone: ZoneInfo) -> SourceStatusOut:
+        source, run = status.source, status.health.last_run if status.health else None
+        return cls(
+            id=source.id, outlet=source.outlet, kind=source.kind.value, url=str(source.url), enabled=source.enabled,
+            interval_minutes=source.interval_minutes, outcome=status.outcome,
+            last_poll=utc(run.finished_at) if run else None,
+            last_poll_local=local_time(run.finished_at, zone) if run else None,
+            pages_fetched=run.pages_fetched if run else None,
+            new_articles=run.new_articles if run else None,
+            robots_forbidden=run.robots_forbidden if run else None,
+            last_error=status.health.last_error if status.health else None,
+            failed_pages=status.failed_pages, failed_by_stage=dict(status.failed_by_stage),
+        )
+
+
+class SourcesResponse(BaseModel):
+    sources: list[SourceStatusOut]
+    failed: list[FailedPageOut] = Field(description=f"The pages whose processing failed, newest first, at most {LISTED_FAILURES}.")
 
 
 class HealthResponse(BaseModel):

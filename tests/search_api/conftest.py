@@ -4,7 +4,7 @@ title, a javascript: URL) to prove the page escapes feed text.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from settings.environment import Settings
 from search_api import create_app
 from store import Article, ArticleStore
-from store.models import Entities, Mention
+from store.models import Entities, FailedPage, Mention, SourceRun
 from tests.builders import make_article
 
 FETCHED = datetime(2026, 3, 7, 6, 0, tzinfo=timezone.utc)
@@ -45,6 +45,7 @@ MAJI = article(
                       "Halmashauri ya Wilaya ya Bagamoyo imekamilisha mradi wa maji", "the council's name"),),
     topics=("water",),
     sentiment="positive",
+    sentiment_confidence=0.72,
     entities=Entities(places=("Kaole",), organisations=("Halmashauri ya Wilaya ya Bagamoyo",)),
 )
 WATER = article(
@@ -123,6 +124,20 @@ def storied(filled: ArticleStore) -> ArticleStore:
     """The corpus with the road story, the Mapinga article and an undated one."""
     filled.upsert(STORIES)
     filled.refresh()
+    return filled
+
+
+@pytest.fixture
+def polled(filled: ArticleStore) -> ArticleStore:
+    """Two polls of mwananchi-rss that failed, the second with a hostile error, and two of its pages that failed."""
+    at = datetime(2026, 3, 10, 9, 0, tzinfo=timezone.utc)
+    filled.record_source_run(SourceRun("mwananchi-rss", at, at, False, pages_fetched=5, new_articles=3, error="timeout"))
+    filled.record_source_run(SourceRun("mwananchi-rss", at + timedelta(hours=1), at + timedelta(hours=1), False,
+                                       pages_fetched=4, new_articles=2, error="<script>alert(4)</script>"))
+    filled.record_failures([
+        FailedPage("https://www.mwananchi.co.tz/habari/ajali", "mwananchi-rss", "entities", "IndexError: x", at),
+        FailedPage("https://www.mwananchi.co.tz/habari/mvua", "mwananchi-rss", "extract", "<b>bold</b>", at),
+    ])
     return filled
 
 

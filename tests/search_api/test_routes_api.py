@@ -198,6 +198,22 @@ def test_health_reports_backend_count_and_sources(client, store_settings):
     assert set(body["sources"][0]) == {"id", "outlet", "kind", "url"}
 
 
+def test_sources_give_each_sources_latest_poll_and_the_failed_pages_newest_first(client, polled, store_settings):
+    body = client.get("/api/sources").json()
+    assert [source["id"] for source in body["sources"]] == [source.id for source in store_settings.config.sources]
+    mwananchi = next(source for source in body["sources"] if source["id"] == "mwananchi-rss")
+    assert mwananchi["outcome"] == "failed (2 in a row)" and mwananchi["pages_fetched"] == 4
+    assert mwananchi["last_poll"] == "2026-03-10T10:00:00Z" and mwananchi["last_poll_local"] == "10 Mar 2026, 13:00 EAT"
+    assert mwananchi["failed_pages"] == 2 and mwananchi["failed_by_stage"] == {"entities": 1, "extract": 1}
+    never = next(source for source in body["sources"] if source["id"] != "mwananchi-rss")
+    assert never["outcome"] == "never" and never["last_poll"] is None and never["failed_pages"] == 0
+    assert {failure["stage"] for failure in body["failed"]} == {"entities", "extract"}
+
+
+def test_article_carries_its_tone_confidence(client):
+    assert client.get("/api/articles/maji").json()["sentiment_confidence"] == 0.72
+
+
 @pytest.fixture
 def unreachable(make_settings) -> Iterator[TestClient]:
     """An app on a real Elasticsearch store whose node cannot be reached."""

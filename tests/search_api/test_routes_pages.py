@@ -130,6 +130,19 @@ def test_article_page_explains_the_mentions_and_links_the_story(client):
     assert "collapse=false" in story and "1–2 of 2 articles" in listed and WATER.title in listed
 
 
+def test_article_page_says_how_sure_the_tone_is(client):
+    assert "Chanya · Positive (uhakika · confidence 72%)" in client.get("/articles/maji").text
+    assert "confidence" not in client.get("/articles/water").text  # scored before confidence was kept
+
+
+def test_sources_page_shows_each_sources_poll_and_failed_pages_escaped(client, polled):
+    html = client.get("/sources").text
+    assert "Mwananchi" in html and "failed (2 in a row)" in html and "Zilizoshindwa · Failed pages</dt><dd>2 (entities: 1, extract: 1)" in html
+    assert "bado · never" in html  # a configured source never polled
+    assert "<script" not in html and "&lt;script&gt;alert(4)&lt;/script&gt;" in html
+    assert "https://www.mwananchi.co.tz/habari/ajali" in html and "10 Mar 2026, 12:00 EAT" in html
+
+
 def test_topic_facet_filters(client):
     [projects] = [href for href in hrefs(client.get("/").text) if "topic=projects" in href]
     filtered = client.get(projects).text
