@@ -5,7 +5,7 @@ Writes are upserts keyed by `Article.doc_id`, so re-indexing the same page never
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from store.models import (
     Article,
@@ -50,6 +50,11 @@ class ArticleStore(ABC):
     @abstractmethod
     def delete(self, doc_id: str) -> bool:
         """Remove one article; True when it existed."""
+
+    @abstractmethod
+    def move_stories(self, into: Mapping[str, str]) -> int:
+        """Re-label every article of each story `into` names (a cluster merged into another) with the story it
+        merged into; returns how many were moved. Repeating it moves nothing more."""
 
     @abstractmethod
     def fetch_records(self, urls: Iterable[str]) -> dict[str, FetchRecord]:

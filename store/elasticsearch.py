@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -50,6 +50,7 @@ FACET_SIZE = 50
 STORY_PRECISION = 3000
 GROUP_SEARCHES = 4  # a page's collapsed stories fetch their inner hits this many at a time (one at a time otherwise)
 MOVE_KEEP_ALIVE = "5m"  # how long the old index's point in time lasts between two pages of a move
+STORY_MOVE_ROUNDS = 5  # passes over an absorbed story's articles while other writes keep changing some of them
 _KEPT_TEXT = {"type": "text", "index": False}  # searched through its words field instead
 _WORDS = {"type": "text", "analyzer": WORDS_ANALYZER, "index_options": "positions"}
 _KEYWORD = {"type": "keyword"}
@@ -227,6 +228,41 @@ class ElasticsearchStore(ArticleStore):
                     return False
                 raise
         return True
+
+    def move_stories(self, into: Mapping[str, str]) -> int:
+        """Each article of an absorbed story is indexed again whole (update_by_query would lose its words fields,
+        which _source leaves out), on condition that it is unchanged since it was read; one written meanwhile is
+        read again in the next pass, until a pass finds none left under an absorbed id."""
+        moved = 0
+        with self._errors("move stories"):
+            self._ensure_index()
+            for _ in range(STORY_MOVE_ROUNDS):
+                self.client.indices.refresh(index=self.index)  # articles upserted a moment ago are moved too
+                found = [0]
+                written = self._write(self.index, self._moves(into, found), "articles moved to another story")
+                moved += written
+                if written == found[0]:
+                    return moved
+        raise self._failure("move stories", self.index, f"articles still changing after {STORY_MOVE_ROUNDS} passes")
+
+    def _moves(self, into: Mapping[str, str], found: list[int]) -> Iterator[dict]:
+        """An `index` action, conditional on the sequence number read, for each article under an absorbed id,
+        counted in `found`; read in pages by search_after on doc_id, so the moved ones are behind the cursor."""
+        query = {"terms": {"cluster_id": list(into)}}
+        after = None
+        while True:
+            page = self.client.search(index=self.index, query=query, size=BULK_CHUNK, sort=[{"doc_id": "asc"}],
+                                      search_after=after, seq_no_primary_term=True, track_total_hits=False)
+            hits = page["hits"]["hits"]
+            if not hits:
+                return
+            found[0] += len(hits)
+            for hit in hits:
+                article = Article.from_record(hit["_source"])
+                moved = replace(article, cluster_id=into[article.cluster_id])
+                yield {"_op_type": "index", "_id": hit["_id"], "if_seq_no": hit["_seq_no"],
+                       "if_primary_term": hit["_primary_term"], "_source": article_document(moved)}
+            after = hits[-1]["sort"]
 
     def fetch_records(self, urls: Iterable[str]) -> dict[str, FetchRecord]:
         """Looked up by id with mget, which is realtime: a record saved a moment ago is found."""
@@ -410,7 +446,7 @@ class ElasticsearchStore(ArticleStore):
     def _write(self, index: str, actions: Iterable[dict], what: str) -> int:
         """Write bulk actions to one index; any rejected document is a StoreError naming the first. A `create`
         whose document is there already is no failure (moves copy with it, see _move), nor a `delete` of one
-        that is not there."""
+        that is not there, nor a conditional `index` of one changed since it was read (see move_stories)."""
         written, failures, first = 0, 0, ""
         results = streaming_bulk(
             self.client,
@@ -425,7 +461,7 @@ class ElasticsearchStore(ArticleStore):
                 written += 1
                 continue
             [(operation, outcome)] = item.items()
-            if (operation, outcome.get("status")) in (("create", 409), ("delete", 404)):
+            if (operation, outcome.get("status")) in (("create", 409), ("delete", 404), ("index", 409)):
                 continue
             failures += 1
             if not first:

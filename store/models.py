@@ -61,8 +61,9 @@ class Entities:
 class Article:
     """One indexed news article; `doc_id` is a stable hash of `url` (the canonical URL).
 
-    The analysis fields come from the pipeline: the story cluster it belongs to (the id never changes;
-    the cluster's lead is its earliest member), the council's mentions, topics, sentiment and entities.
+    The analysis fields come from the pipeline: the story cluster it belongs to (the id changes only when a
+    later article shows two clusters to be one story; the cluster's lead is its earliest member), the council's
+    mentions, topics, sentiment and entities.
     """
 
     doc_id: str

@@ -9,7 +9,7 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,7 +35,7 @@ from store.tantivy_index import IndexBusy, IndexedStory, SearchIndex
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_SECONDS = 30.0
-SCHEMA_VERSION = 6  # 6: failed_pages
+SCHEMA_VERSION = 7  # 6: failed_pages; 7: articles_by_cluster
 MAX_PARAMS = 500
 REBUILD_CHUNK = 1000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -54,6 +54,7 @@ CREATE TABLE IF NOT EXISTS articles (
     text TEXT NOT NULL,
     record TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS articles_by_cluster ON articles (json_extract(record, '$.cluster_id'));
 CREATE TABLE IF NOT EXISTS store_identity (id INTEGER PRIMARY KEY CHECK (id = 1), token TEXT NOT NULL);
 INSERT OR IGNORE INTO store_identity (id, token) VALUES (1, lower(hex(randomblob(16))));
 CREATE TABLE IF NOT EXISTS article_changes (revision INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL);
@@ -108,6 +109,9 @@ DROP INDEX IF EXISTS articles_published;
 _UPSERT = f"""
 INSERT INTO articles ({", ".join(_COLUMNS)}) VALUES ({", ".join("?" for _ in _COLUMNS)})
 ON CONFLICT(doc_id) DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])}
+"""
+_MOVE_STORY = """
+UPDATE articles SET record = json_set(record, '$.cluster_id', ?) WHERE json_extract(record, '$.cluster_id') = ?
 """
 _SAVE_FETCH = f"""
 INSERT INTO fetch_records ({", ".join(_FETCH_COLUMNS)}) VALUES ({", ".join("?" for _ in _FETCH_COLUMNS)})
@@ -223,6 +227,15 @@ class SqliteStore(ArticleStore):
             deleted = self._db.execute("DELETE FROM articles WHERE doc_id = ?", (doc_id,)).rowcount > 0
         self._catch_up(0.0)
         return deleted
+
+    def move_stories(self, into: Mapping[str, str]) -> int:
+        """One UPDATE per absorbed story, by the index on the record's cluster_id; the change log then
+        re-indexes the moved articles (their story key) as it does any write."""
+        with self._lock, self._errors("move stories"), write_transaction(self._db):
+            moved = sum(self._db.execute(_MOVE_STORY, (survivor, absorbed)).rowcount
+                        for absorbed, survivor in into.items())
+        self._catch_up(0.0)
+        return moved
 
     def fetch_records(self, urls: Iterable[str]) -> dict[str, FetchRecord]:
         wanted = list(dict.fromkeys(urls))
