@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
+from store.corrections import carry_over, corrected, replaced_value
 from store.models import (
     Article,
+    Correction,
     ArticleSelection,
     FailedPage,
     FetchRecord,
@@ -27,9 +30,35 @@ class StoreError(RuntimeError):
 class ArticleStore(ABC):
     """A searchable collection of articles."""
 
-    @abstractmethod
     def upsert(self, articles: Iterable[Article]) -> int:
-        """Insert or replace articles by doc_id, in bulk; returns how many were written."""
+        """Insert or replace articles by doc_id, in bulk, keeping and applying the corrections already stored for
+        each; returns how many were written."""
+        batch = list(articles)
+        stored = self._stored_corrections([article.doc_id for article in batch])
+        return self._put_articles(carry_over(batch, stored, self._story_of))
+
+    def correct(self, doc_id: str, correction: Correction) -> Article | None:
+        """Add an officer's correction to the article and apply it; the corrected article, or None when there is
+        no article with this id. The correction keeps what the article held before as `replaced`."""
+        article = self.get(doc_id)
+        if article is None:
+            return None
+        kept = replace(correction, replaced=replaced_value(article, correction.field))
+        updated = corrected(replace(article, corrections=(*article.corrections, kept)), self._story_of)
+        self._put_articles([updated])
+        return updated
+
+    @abstractmethod
+    def _put_articles(self, articles: list[Article]) -> int:
+        """Insert or replace these articles, exactly as given, by doc_id; returns how many were written."""
+
+    @abstractmethod
+    def _stored_corrections(self, doc_ids: list[str]) -> dict[str, tuple[Correction, ...]]:
+        """The corrections kept with each of these articles, by doc_id; articles without any are absent."""
+
+    def _story_of(self, doc_id: str) -> str | None:
+        article = self.get(doc_id)
+        return None if article is None else article.story_id
 
     @abstractmethod
     def get(self, doc_id: str) -> Article | None:

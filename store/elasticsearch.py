@@ -24,6 +24,7 @@ from store.models import (
     MAX_STORY_OTHERS,
     Article,
     ArticleSelection,
+    Correction,
     DayCount,
     FacetBucket,
     FailedPage,
@@ -43,7 +44,7 @@ from store.tokens import indexed_text
 if TYPE_CHECKING:
     from settings.environment import Settings
 
-INDEX_VERSION = 3  # raise it when a mapping changes: opening the store then moves every document to the new index
+INDEX_VERSION = 4  # raise it when a mapping changes: opening the store then moves every document to the new index
 BULK_CHUNK = 500
 MGET_CHUNK = 500
 FACET_SIZE = 50
@@ -87,6 +88,7 @@ MAPPING = {
         "topics": _KEYWORD,
         "sentiment": _KEYWORD,
         "sentiment_confidence": {"type": "float"},
+        "corrections": {"type": "object", "enabled": False},  # kept to show who corrected what, not searched
         "entities": {
             "properties": {
                 "people": _KEYWORD,
@@ -152,9 +154,25 @@ class ElasticsearchStore(ArticleStore):
             raise StoreError(f"bad Elasticsearch URL {settings.es_url!r}: {error}") from error
         return cls(client, settings.es_index)
 
-    def upsert(self, articles: Iterable[Article]) -> int:
+    def _put_articles(self, articles: list[Article]) -> int:
         actions = ({"_op_type": "index", "_id": a.doc_id, "_source": article_document(a)} for a in articles)
         return self._bulk(self.index, actions, "articles")
+
+    def _stored_corrections(self, doc_ids: list[str]) -> dict[str, tuple[Correction, ...]]:
+        """By mget, which is realtime: a correction made a moment ago is kept by the next write."""
+        found: dict[str, tuple[Correction, ...]] = {}
+        with self._errors("corrections lookup"):
+            self._ensure_index()
+            for start in range(0, len(doc_ids), MGET_CHUNK):
+                response = self.client.mget(index=self.index, ids=doc_ids[start : start + MGET_CHUNK],
+                                            source_includes=["corrections"])
+                for document in response["docs"]:
+                    if "error" in document:
+                        raise self._failure("corrections lookup", self.index, _reason(document["error"]))
+                    listed = document.get("_source", {}).get("corrections") if document["found"] else None
+                    if listed:
+                        found[document["_id"]] = tuple(map(Correction.from_record, listed))
+        return found
 
     def get(self, doc_id: str) -> Article | None:
         with self._errors(f"get {doc_id}"):

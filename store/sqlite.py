@@ -19,6 +19,7 @@ from store.highlight import highlights
 from store.models import (
     Article,
     ArticleSelection,
+    Correction,
     FailedPage,
     FetchRecord,
     SearchFilters,
@@ -179,11 +180,23 @@ class SqliteStore(ArticleStore):
                 self._db.execute(statement)
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
-    def upsert(self, articles: Iterable[Article]) -> int:
+    def _put_articles(self, articles: list[Article]) -> int:
         rows = [_to_row(article) for article in articles]
         self._write(_UPSERT, rows)
         self._catch_up(0.0)
         return len(rows)
+
+    def _stored_corrections(self, doc_ids: list[str]) -> dict[str, tuple[Correction, ...]]:
+        found: dict[str, tuple[Correction, ...]] = {}
+        for start in range(0, len(doc_ids), MAX_PARAMS):
+            chunk = doc_ids[start : start + MAX_PARAMS]
+            rows = self._fetch(
+                f"SELECT doc_id, json_extract(record, '$.corrections') FROM articles WHERE doc_id IN"
+                f" ({', '.join('?' * len(chunk))}) AND json_array_length(record, '$.corrections') > 0",
+                chunk,
+            )
+            found |= {doc_id: tuple(map(Correction.from_record, json.loads(listed))) for doc_id, listed in rows}
+        return found
 
     def get(self, doc_id: str) -> Article | None:
         row = self._fetch("SELECT title, text, record FROM articles WHERE doc_id = ?", (doc_id,))
