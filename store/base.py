@@ -73,6 +73,11 @@ class ArticleStore(ABC):
         """The selected articles, whole, in doc_id order, read in chunks (a year of them fits no memory)."""
 
     @abstractmethod
+    def matching(self, request: SearchRequest, limit: int) -> Iterator[Article]:
+        """The first `limit` articles matching the request's query and filters, whole, in its order and not folded
+        into stories (its paging ignored), read in chunks: what an export writes."""
+
+    @abstractmethod
     def count(self, filters: SearchFilters = SearchFilters()) -> int:
         """How many articles pass the filters."""
 

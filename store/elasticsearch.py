@@ -230,6 +230,22 @@ class ElasticsearchStore(ArticleStore):
                 yield from (Article.from_record(hit["_source"]) for hit in hits)
                 after = hits[-1]["sort"]
 
+    def matching(self, request: SearchRequest, limit: int) -> Iterator[Article]:
+        """In pages of BULK_CHUNK by search_after on the request's order, which ends with doc_id."""
+        query = _full_query(request.query, request.filters)
+        order = _NEWEST_FIRST if request.by_newest else _BEST_FIRST
+        after, left = None, limit
+        with self._errors("read matching articles"):
+            self._ensure_index()
+            while left > 0:
+                page = self.client.search(index=self.index, query=query, size=min(BULK_CHUNK, left), sort=order,
+                                          search_after=after, track_total_hits=False)
+                hits = page["hits"]["hits"]
+                if not hits:
+                    return
+                yield from (Article.from_record(hit["_source"]) for hit in hits)
+                after, left = hits[-1]["sort"], left - len(hits)
+
     def count(self, filters: SearchFilters = SearchFilters()) -> int:
         with self._errors("count"):
             self._ensure_index()

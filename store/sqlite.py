@@ -203,11 +203,8 @@ class SqliteStore(ArticleStore):
         return _to_article(*row[0]) if row else None
 
     def search(self, request: SearchRequest) -> SearchResult:
-        self._index.follow()
-        try:
+        with self._searching():
             found = self._index.search(request)
-        except ValueError as error:  # Tantivy refusing a query the parser let through
-            raise StoreError(f"SQLite store {self.path}: search failed: {error}") from error
         rows = {story.row for story in found.page} | {row for story in found.page for row in story.other_rows}
         articles = self._articles(rows)
         hits = [_hit(story, articles, request) for story in found.page if story.row in articles]
@@ -226,6 +223,14 @@ class SqliteStore(ArticleStore):
         while rows := self._fetch(sql, [*params, REBUILD_CHUNK]):
             yield from (_to_article(title, text, record) for _, title, text, record in rows)
             params[0] = rows[-1][0]
+
+    def matching(self, request: SearchRequest, limit: int) -> Iterator[Article]:
+        with self._searching():
+            rows = self._index.matching_rows(request, limit)
+        for start in range(0, len(rows), REBUILD_CHUNK):
+            chunk = rows[start : start + REBUILD_CHUNK]
+            articles = self._articles(set(chunk))
+            yield from (articles[row] for row in chunk if row in articles)
 
     def count(self, filters: SearchFilters = SearchFilters()) -> int:
         self._index.follow()
@@ -364,6 +369,15 @@ class SqliteStore(ArticleStore):
                 reader = self._readers.connection = self._connect()
         with self._errors("read"):
             return reader.execute(sql, tuple(params)).fetchall()
+
+    @contextmanager
+    def _searching(self) -> Iterator[None]:
+        """Reads the index as it now is; Tantivy refusing a query the parser let through is a StoreError."""
+        self._index.follow()
+        try:
+            yield
+        except ValueError as error:
+            raise StoreError(f"SQLite store {self.path}: search failed: {error}") from error
 
     @contextmanager
     def _errors(self, action: str) -> Iterator[None]:
