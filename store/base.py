@@ -11,15 +11,17 @@ from dataclasses import replace
 from store.corrections import carry_over, corrected, replaced_value
 from store.models import (
     Article,
-    Correction,
     ArticleSelection,
+    Correction,
     FailedPage,
     FetchRecord,
+    SavedSearch,
     SearchFilters,
     SearchRequest,
     SearchResult,
     SourceHealth,
     SourceRun,
+    saved_search_key,
 )
 
 
@@ -113,6 +115,23 @@ class ArticleStore(ABC):
     @abstractmethod
     def source_health(self) -> list[SourceHealth]:
         """One entry per source that has run at least once, ordered by source id."""
+
+    @abstractmethod
+    def save_search(self, search: SavedSearch) -> None:
+        """Insert or replace a saved search by its name (regardless of case)."""
+
+    @abstractmethod
+    def saved_searches(self) -> list[SavedSearch]:
+        """Every saved search, by name."""
+
+    @abstractmethod
+    def delete_search(self, name: str) -> bool:
+        """Forget the saved search of this name (regardless of case); True when there was one."""
+
+    def saved_search(self, name: str) -> SavedSearch | None:
+        """The saved search of this name (regardless of case), or None."""
+        key = saved_search_key(name)
+        return next((search for search in self.saved_searches() if search.key == key), None)
 
     @abstractmethod
     def refresh(self) -> None:

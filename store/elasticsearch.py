@@ -29,6 +29,7 @@ from store.models import (
     FacetBucket,
     FailedPage,
     FetchRecord,
+    SavedSearch,
     SearchFilters,
     SearchHit,
     SearchRequest,
@@ -36,6 +37,7 @@ from store.models import (
     SourceHealth,
     SourceRun,
     StoryMember,
+    saved_search_key,
     story_member_fields,
 )
 from store.query import QueryNode
@@ -125,8 +127,8 @@ class _Alias:
 
 
 class ElasticsearchStore(ArticleStore):
-    """Reads and writes go through the aliases `index`, `index-fetches`, `index-failures` and `index-runs`; each
-    alias has a template covering its versioned indices (`index-v*` and so on)."""
+    """Reads and writes go through the aliases `index`, `index-fetches`, `index-failures`, `index-runs` and
+    `index-saved`; each alias has a template covering its versioned indices (`index-v*` and so on)."""
 
     def __init__(self, client: Elasticsearch, index: str) -> None:
         self.client = client
@@ -134,6 +136,7 @@ class ElasticsearchStore(ArticleStore):
         self.fetches_index = f"{index}-fetches"
         self.failures_index = f"{index}-failures"
         self.runs_index = f"{index}-runs"
+        self.saved_index = f"{index}-saved"
         self.url = ", ".join(node.base_url for node in client.transport.node_pool.all())
         self._ready = False
         self._setup_lock = threading.Lock()
@@ -297,6 +300,29 @@ class ElasticsearchStore(ArticleStore):
         actions = map(es_operations.clear_failure_action, dict.fromkeys(urls))
         self._bulk(self.failures_index, actions, "cleared failures")
 
+    def save_search(self, search: SavedSearch) -> None:
+        with self._errors(f"save the search {search.name!r}", self.saved_index):
+            self._ensure_index()
+            self.client.index(index=self.saved_index, id=search.key, document=search.to_record(), refresh="wait_for")
+
+    def saved_searches(self) -> list[SavedSearch]:
+        """Every saved search, read at one point in time (they are few: the team's)."""
+        with self._errors("saved searches", self.saved_index):
+            self._ensure_index()
+            found = [SavedSearch.from_record(hit["_source"]) for hit in self._every_document(self.saved_index)]
+        return sorted(found, key=lambda search: search.key)
+
+    def delete_search(self, name: str) -> bool:
+        with self._errors(f"delete the search {name!r}", self.saved_index):
+            self._ensure_index()
+            try:
+                self.client.delete(index=self.saved_index, id=saved_search_key(name), refresh="wait_for")
+            except NotFoundError as error:
+                if _is_missing_document(error):
+                    return False
+                raise
+        return True
+
     def record_source_run(self, run: SourceRun) -> None:
         """Refreshed at once so source_health sees it; runs are few (one per source per poll)."""
         with self._errors(f"record a run of {run.source_id}", self.runs_index):
@@ -344,6 +370,7 @@ class ElasticsearchStore(ArticleStore):
             _Alias(self.failures_index, es_operations.FAILURES_MAPPING, "Habari pages whose processing failed",
                    _unchanged),
             _Alias(self.runs_index, es_operations.RUNS_MAPPING, "Habari source runs, one per poll", _unchanged),
+            _Alias(self.saved_index, es_operations.SAVED_MAPPING, "Habari saved searches, one per name", _unchanged),
         ]
 
     def _ensure_index(self) -> None:

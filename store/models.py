@@ -175,6 +175,39 @@ class Article:
 
 
 @dataclass(frozen=True)
+class SavedSearch:
+    """A search kept under a name for the team: the query as typed and the filters by the names the page's address
+    gives them (source, topic, from, about…), who saved it and when. Names are unique regardless of case."""
+
+    name: str
+    query: str
+    filters: tuple[tuple[str, tuple[str, ...]], ...]
+    owner: str
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def key(self) -> str:
+        return saved_search_key(self.name)
+
+    def to_record(self) -> dict:
+        return {"key": self.key, "name": self.name, "query": self.query,
+                "filters": {name: list(values) for name, values in self.filters}, "owner": self.owner,
+                "created_at": _iso(self.created_at), "updated_at": _iso(self.updated_at)}
+
+    @classmethod
+    def from_record(cls, record: dict) -> SavedSearch:
+        filters = tuple((name, tuple(values)) for name, values in record["filters"].items())
+        return cls(record["name"], record["query"], filters, record["owner"], _parse_iso(record["created_at"]),
+                   _parse_iso(record["updated_at"]))
+
+
+def saved_search_key(name: str) -> str:
+    """What makes two names the same saved search: case and surrounding spaces aside."""
+    return " ".join(name.split()).casefold()
+
+
+@dataclass(frozen=True)
 class ArticleSelection:
     """Which stored articles to read back in doc_id order, as re-analysis does: from some sources (any when
     empty), fetched at or after `fetched_from`, and after the doc_id `after` (to resume)."""

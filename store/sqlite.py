@@ -22,6 +22,7 @@ from store.models import (
     Correction,
     FailedPage,
     FetchRecord,
+    SavedSearch,
     SearchFilters,
     SearchHit,
     SearchRequest,
@@ -29,6 +30,7 @@ from store.models import (
     SourceHealth,
     SourceRun,
     StoryMember,
+    saved_search_key,
 )
 from store.sqlite_file import connect_shared, statements, write_transaction
 from store.tantivy_index import IndexBusy, IndexedStory, SearchIndex
@@ -36,7 +38,7 @@ from store.tantivy_index import IndexBusy, IndexedStory, SearchIndex
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_SECONDS = 30.0
-SCHEMA_VERSION = 6  # 6: failed_pages
+SCHEMA_VERSION = 7  # 6: failed_pages; 7: saved_searches
 MAX_PARAMS = 500
 REBUILD_CHUNK = 1000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -90,6 +92,7 @@ CREATE TABLE IF NOT EXISTS failed_pages (
     failed_us INTEGER NOT NULL,
     record TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS saved_searches (key TEXT PRIMARY KEY, name TEXT NOT NULL, record TEXT NOT NULL);
 """
 # Before version 5, an FTS5 table and a table of facet values, kept by triggers, did the searching.
 _BEFORE_5 = """
@@ -280,6 +283,20 @@ class SqliteStore(ArticleStore):
 
     def source_health(self) -> list[SourceHealth]:
         return [_to_health(*row) for row in self._fetch(_HEALTH)]
+
+    def save_search(self, search: SavedSearch) -> None:
+        self._write("INSERT OR REPLACE INTO saved_searches (key, name, record) VALUES (?, ?, ?)",
+                    [(search.key, search.name, json.dumps(search.to_record(), ensure_ascii=False))])
+
+    def saved_searches(self) -> list[SavedSearch]:
+        rows = self._fetch("SELECT record FROM saved_searches ORDER BY key")
+        return [SavedSearch.from_record(json.loads(record)) for (record,) in rows]
+
+    def delete_search(self, name: str) -> bool:
+        key = saved_search_key(name)
+        existed = bool(self._fetch("SELECT 1 FROM saved_searches WHERE key = ?", (key,)))
+        self._write("DELETE FROM saved_searches WHERE key = ?", [(key,)])
+        return existed
 
     def refresh(self) -> None:
         """Bring the search index up to every committed write, waiting for another process's indexing."""
