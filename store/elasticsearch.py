@@ -24,10 +24,12 @@ from store.models import (
     MAX_STORY_OTHERS,
     Article,
     ArticleSelection,
+    Correction,
     DayCount,
     FacetBucket,
     FailedPage,
     FetchRecord,
+    SavedSearch,
     SearchFilters,
     SearchHit,
     SearchRequest,
@@ -35,6 +37,7 @@ from store.models import (
     SourceHealth,
     SourceRun,
     StoryMember,
+    saved_search_key,
     story_member_fields,
 )
 from store.query import QueryNode
@@ -43,7 +46,7 @@ from store.tokens import indexed_text
 if TYPE_CHECKING:
     from settings.environment import Settings
 
-INDEX_VERSION = 3  # raise it when a mapping changes: opening the store then moves every document to the new index
+INDEX_VERSION = 4  # raise it when a mapping changes: opening the store then moves every document to the new index
 BULK_CHUNK = 500
 MGET_CHUNK = 500
 FACET_SIZE = 50
@@ -88,6 +91,7 @@ MAPPING = {
         "topics": _KEYWORD,
         "sentiment": _KEYWORD,
         "sentiment_confidence": {"type": "float"},
+        "corrections": {"type": "object", "enabled": False},  # kept to show who corrected what, not searched
         "entities": {
             "properties": {
                 "people": _KEYWORD,
@@ -124,8 +128,8 @@ class _Alias:
 
 
 class ElasticsearchStore(ArticleStore):
-    """Reads and writes go through the aliases `index`, `index-fetches`, `index-failures` and `index-runs`; each
-    alias has a template covering its versioned indices (`index-v*` and so on)."""
+    """Reads and writes go through the aliases `index`, `index-fetches`, `index-failures`, `index-runs` and
+    `index-saved`; each alias has a template covering its versioned indices (`index-v*` and so on)."""
 
     def __init__(self, client: Elasticsearch, index: str) -> None:
         self.client = client
@@ -133,6 +137,7 @@ class ElasticsearchStore(ArticleStore):
         self.fetches_index = f"{index}-fetches"
         self.failures_index = f"{index}-failures"
         self.runs_index = f"{index}-runs"
+        self.saved_index = f"{index}-saved"
         self.url = ", ".join(node.base_url for node in client.transport.node_pool.all())
         self._ready = False
         self._setup_lock = threading.Lock()
@@ -153,9 +158,25 @@ class ElasticsearchStore(ArticleStore):
             raise StoreError(f"bad Elasticsearch URL {settings.es_url!r}: {error}") from error
         return cls(client, settings.es_index)
 
-    def upsert(self, articles: Iterable[Article]) -> int:
+    def _put_articles(self, articles: list[Article]) -> int:
         actions = ({"_op_type": "index", "_id": a.doc_id, "_source": article_document(a)} for a in articles)
         return self._bulk(self.index, actions, "articles")
+
+    def _stored_corrections(self, doc_ids: list[str]) -> dict[str, tuple[Correction, ...]]:
+        """By mget, which is realtime: a correction made a moment ago is kept by the next write."""
+        found: dict[str, tuple[Correction, ...]] = {}
+        with self._errors("corrections lookup"):
+            self._ensure_index()
+            for start in range(0, len(doc_ids), MGET_CHUNK):
+                response = self.client.mget(index=self.index, ids=doc_ids[start : start + MGET_CHUNK],
+                                            source_includes=["corrections"])
+                for document in response["docs"]:
+                    if "error" in document:
+                        raise self._failure("corrections lookup", self.index, _reason(document["error"]))
+                    listed = document.get("_source", {}).get("corrections") if document["found"] else None
+                    if listed:
+                        found[document["_id"]] = tuple(map(Correction.from_record, listed))
+        return found
 
     def get(self, doc_id: str) -> Article | None:
         with self._errors(f"get {doc_id}"):
@@ -212,6 +233,22 @@ class ElasticsearchStore(ArticleStore):
                     return
                 yield from (Article.from_record(hit["_source"]) for hit in hits)
                 after = hits[-1]["sort"]
+
+    def matching(self, request: SearchRequest, limit: int) -> Iterator[Article]:
+        """In pages of BULK_CHUNK by search_after on the request's order, which ends with doc_id."""
+        query = _full_query(request.query, request.filters)
+        order = _NEWEST_FIRST if request.by_newest else _BEST_FIRST
+        after, left = None, limit
+        with self._errors("read matching articles"):
+            self._ensure_index()
+            while left > 0:
+                page = self.client.search(index=self.index, query=query, size=min(BULK_CHUNK, left), sort=order,
+                                          search_after=after, track_total_hits=False)
+                hits = page["hits"]["hits"]
+                if not hits:
+                    return
+                yield from (Article.from_record(hit["_source"]) for hit in hits)
+                after, left = hits[-1]["sort"], left - len(hits)
 
     def count(self, filters: SearchFilters = SearchFilters()) -> int:
         with self._errors("count"):
@@ -299,6 +336,29 @@ class ElasticsearchStore(ArticleStore):
         actions = map(es_operations.clear_failure_action, dict.fromkeys(urls))
         self._bulk(self.failures_index, actions, "cleared failures")
 
+    def save_search(self, search: SavedSearch) -> None:
+        with self._errors(f"save the search {search.name!r}", self.saved_index):
+            self._ensure_index()
+            self.client.index(index=self.saved_index, id=search.key, document=search.to_record(), refresh="wait_for")
+
+    def saved_searches(self) -> list[SavedSearch]:
+        """Every saved search, read at one point in time (they are few: the team's)."""
+        with self._errors("saved searches", self.saved_index):
+            self._ensure_index()
+            found = [SavedSearch.from_record(hit["_source"]) for hit in self._every_document(self.saved_index)]
+        return sorted(found, key=lambda search: search.key)
+
+    def delete_search(self, name: str) -> bool:
+        with self._errors(f"delete the search {name!r}", self.saved_index):
+            self._ensure_index()
+            try:
+                self.client.delete(index=self.saved_index, id=saved_search_key(name), refresh="wait_for")
+            except NotFoundError as error:
+                if _is_missing_document(error):
+                    return False
+                raise
+        return True
+
     def record_source_run(self, run: SourceRun) -> None:
         """Refreshed at once so source_health sees it; runs are few (one per source per poll)."""
         with self._errors(f"record a run of {run.source_id}", self.runs_index):
@@ -346,6 +406,7 @@ class ElasticsearchStore(ArticleStore):
             _Alias(self.failures_index, es_operations.FAILURES_MAPPING, "Habari pages whose processing failed",
                    _unchanged),
             _Alias(self.runs_index, es_operations.RUNS_MAPPING, "Habari source runs, one per poll", _unchanged),
+            _Alias(self.saved_index, es_operations.SAVED_MAPPING, "Habari saved searches, one per name", _unchanged),
         ]
 
     def _ensure_index(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import MISSING, Field, asdict, dataclass, field, fields
 from datetime import date, datetime, timedelta, timezone
+from enum import StrEnum
 from typing import Any, ClassVar, Literal, Self
 
 from store.query import QueryNode
@@ -57,6 +58,55 @@ class Entities:
     titled_people: tuple[str, ...] = ()
 
 
+class CorrectedField(StrEnum):
+    """The parts of an article's analysis an officer can correct."""
+
+    SENTIMENT = "sentiment"
+    TOPICS = "topics"
+    ABOUT_COUNCIL = "about_council"
+    STORY = "story"
+
+
+CorrectionValue = str | bool | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Correction:
+    """An officer's correction of one field: the value that now holds (a sentiment, topic ids, True or False, or
+    for the story OWN_STORY or the doc_id of an article whose story this one joins), who made it and when, what
+    Habari had said (`replaced`), and why (`note`)."""
+
+    field: CorrectedField
+    value: CorrectionValue
+    corrected_by: str
+    corrected_at: datetime
+    replaced: CorrectionValue | None = None
+    note: str = ""
+
+    OWN_STORY: ClassVar[str] = "own"
+
+    def to_record(self) -> dict:
+        return {**asdict(self), "field": self.field.value, "value": _listed(self.value),
+                "replaced": _listed(self.replaced), "corrected_at": _iso(self.corrected_at)}
+
+    @classmethod
+    def from_record(cls, record: dict) -> Correction:
+        field_name = CorrectedField(record["field"])
+        return cls(field_name, _corrected_value(field_name, record["value"]), record["corrected_by"],
+                   _parse_iso(record["corrected_at"]), _corrected_value(field_name, record.get("replaced")),
+                   record.get("note") or "")
+
+
+def _listed(value: CorrectionValue | None) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _corrected_value(field_name: CorrectedField, value: object) -> CorrectionValue | None:
+    if value is None:
+        return None
+    return tuple(value) if field_name is CorrectedField.TOPICS else value
+
+
 @dataclass(frozen=True)
 class Article:
     """One indexed news article; `doc_id` is a stable hash of `url` (the canonical URL).
@@ -88,6 +138,7 @@ class Article:
     sentiment: Sentiment | None = None
     sentiment_confidence: float | None = None  # the tone's calibrated probability, 0 to 1; None if scored before it was kept
     entities: Entities = field(default_factory=Entities)
+    corrections: tuple[Correction, ...] = ()  # the officers' corrections, oldest first; the latest of a field holds
 
     @property
     def story_id(self) -> str:
@@ -101,6 +152,7 @@ class Article:
         record["topics"] = list(self.topics)
         record["mentions"] = list(record["mentions"])
         record["entities"] = {name: list(values) for name, values in record["entities"].items()}
+        record["corrections"] = [correction.to_record() for correction in self.corrections]
         record["fetched_at"] = _iso(self.fetched_at)
         record["published"] = _iso(self.published) if self.published else None
         return record
@@ -119,7 +171,41 @@ class Article:
         values["topics"] = tuple(record.get("topics") or ())
         found = record.get("entities") or {}
         values["entities"] = Entities(**{name: tuple(found.get(name) or ()) for name in Entities.__dataclass_fields__})
+        values["corrections"] = tuple(Correction.from_record(item) for item in record.get("corrections") or ())
         return cls(**values)
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    """A search kept under a name for the team: the query as typed and the filters by the names the page's address
+    gives them (source, topic, from, about…), who saved it and when. Names are unique regardless of case."""
+
+    name: str
+    query: str
+    filters: tuple[tuple[str, tuple[str, ...]], ...]
+    owner: str
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def key(self) -> str:
+        return saved_search_key(self.name)
+
+    def to_record(self) -> dict:
+        return {"key": self.key, "name": self.name, "query": self.query,
+                "filters": {name: list(values) for name, values in self.filters}, "owner": self.owner,
+                "created_at": _iso(self.created_at), "updated_at": _iso(self.updated_at)}
+
+    @classmethod
+    def from_record(cls, record: dict) -> SavedSearch:
+        filters = tuple((name, tuple(values)) for name, values in record["filters"].items())
+        return cls(record["name"], record["query"], filters, record["owner"], _parse_iso(record["created_at"]),
+                   _parse_iso(record["updated_at"]))
+
+
+def saved_search_key(name: str) -> str:
+    """What makes two names the same saved search: case and surrounding spaces aside."""
+    return " ".join(name.split()).casefold()
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,10 @@ from store.highlight import highlights
 from store.models import (
     Article,
     ArticleSelection,
+    Correction,
     FailedPage,
     FetchRecord,
+    SavedSearch,
     SearchFilters,
     SearchHit,
     SearchRequest,
@@ -28,6 +30,7 @@ from store.models import (
     SourceHealth,
     SourceRun,
     StoryMember,
+    saved_search_key,
 )
 from store.sqlite_file import connect_shared, statements, write_transaction
 from store.tantivy_index import IndexBusy, IndexedStory, SearchIndex
@@ -35,7 +38,7 @@ from store.tantivy_index import IndexBusy, IndexedStory, SearchIndex
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_SECONDS = 30.0
-SCHEMA_VERSION = 7  # 6: failed_pages; 7: articles_by_cluster
+SCHEMA_VERSION = 7  # 6: failed_pages; 7: articles_by_cluster and saved_searches
 MAX_PARAMS = 500
 REBUILD_CHUNK = 1000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -90,6 +93,7 @@ CREATE TABLE IF NOT EXISTS failed_pages (
     failed_us INTEGER NOT NULL,
     record TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS saved_searches (key TEXT PRIMARY KEY, name TEXT NOT NULL, record TEXT NOT NULL);
 """
 # Before version 5, an FTS5 table and a table of facet values, kept by triggers, did the searching.
 _BEFORE_5 = """
@@ -183,22 +187,31 @@ class SqliteStore(ArticleStore):
                 self._db.execute(statement)
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
-    def upsert(self, articles: Iterable[Article]) -> int:
+    def _put_articles(self, articles: list[Article]) -> int:
         rows = [_to_row(article) for article in articles]
         self._write(_UPSERT, rows)
         self._catch_up(0.0)
         return len(rows)
+
+    def _stored_corrections(self, doc_ids: list[str]) -> dict[str, tuple[Correction, ...]]:
+        found: dict[str, tuple[Correction, ...]] = {}
+        for start in range(0, len(doc_ids), MAX_PARAMS):
+            chunk = doc_ids[start : start + MAX_PARAMS]
+            rows = self._fetch(
+                f"SELECT doc_id, json_extract(record, '$.corrections') FROM articles WHERE doc_id IN"
+                f" ({', '.join('?' * len(chunk))}) AND json_array_length(record, '$.corrections') > 0",
+                chunk,
+            )
+            found |= {doc_id: tuple(map(Correction.from_record, json.loads(listed))) for doc_id, listed in rows}
+        return found
 
     def get(self, doc_id: str) -> Article | None:
         row = self._fetch("SELECT title, text, record FROM articles WHERE doc_id = ?", (doc_id,))
         return _to_article(*row[0]) if row else None
 
     def search(self, request: SearchRequest) -> SearchResult:
-        self._index.follow()
-        try:
+        with self._searching():
             found = self._index.search(request)
-        except ValueError as error:  # Tantivy refusing a query the parser let through
-            raise StoreError(f"SQLite store {self.path}: search failed: {error}") from error
         rows = {story.row for story in found.page} | {row for story in found.page for row in story.other_rows}
         articles = self._articles(rows)
         hits = [_hit(story, articles, request) for story in found.page if story.row in articles]
@@ -217,6 +230,14 @@ class SqliteStore(ArticleStore):
         while rows := self._fetch(sql, [*params, REBUILD_CHUNK]):
             yield from (_to_article(title, text, record) for _, title, text, record in rows)
             params[0] = rows[-1][0]
+
+    def matching(self, request: SearchRequest, limit: int) -> Iterator[Article]:
+        with self._searching():
+            rows = self._index.matching_rows(request, limit)
+        for start in range(0, len(rows), REBUILD_CHUNK):
+            chunk = rows[start : start + REBUILD_CHUNK]
+            articles = self._articles(set(chunk))
+            yield from (articles[row] for row in chunk if row in articles)
 
     def count(self, filters: SearchFilters = SearchFilters()) -> int:
         self._index.follow()
@@ -275,6 +296,20 @@ class SqliteStore(ArticleStore):
 
     def source_health(self) -> list[SourceHealth]:
         return [_to_health(*row) for row in self._fetch(_HEALTH)]
+
+    def save_search(self, search: SavedSearch) -> None:
+        self._write("INSERT OR REPLACE INTO saved_searches (key, name, record) VALUES (?, ?, ?)",
+                    [(search.key, search.name, json.dumps(search.to_record(), ensure_ascii=False))])
+
+    def saved_searches(self) -> list[SavedSearch]:
+        rows = self._fetch("SELECT record FROM saved_searches ORDER BY key")
+        return [SavedSearch.from_record(json.loads(record)) for (record,) in rows]
+
+    def delete_search(self, name: str) -> bool:
+        key = saved_search_key(name)
+        existed = bool(self._fetch("SELECT 1 FROM saved_searches WHERE key = ?", (key,)))
+        self._write("DELETE FROM saved_searches WHERE key = ?", [(key,)])
+        return existed
 
     def refresh(self) -> None:
         """Bring the search index up to every committed write, waiting for another process's indexing."""
@@ -364,6 +399,15 @@ class SqliteStore(ArticleStore):
                 reader = self._readers.connection = self._connect()
         with self._errors("read"):
             return reader.execute(sql, tuple(params)).fetchall()
+
+    @contextmanager
+    def _searching(self) -> Iterator[None]:
+        """Reads the index as it now is; Tantivy refusing a query the parser let through is a StoreError."""
+        self._index.follow()
+        try:
+            yield
+        except ValueError as error:
+            raise StoreError(f"SQLite store {self.path}: search failed: {error}") from error
 
     @contextmanager
     def _errors(self, action: str) -> Iterator[None]:
