@@ -194,16 +194,12 @@ class SqliteStore(ArticleStore):
         return len(rows)
 
     def _stored_corrections(self, doc_ids: list[str]) -> dict[str, tuple[Correction, ...]]:
-        found: dict[str, tuple[Correction, ...]] = {}
-        for start in range(0, len(doc_ids), MAX_PARAMS):
-            chunk = doc_ids[start : start + MAX_PARAMS]
-            rows = self._fetch(
-                f"SELECT doc_id, json_extract(record, '$.corrections') FROM articles WHERE doc_id IN"
-                f" ({', '.join('?' * len(chunk))}) AND json_array_length(record, '$.corrections') > 0",
-                chunk,
-            )
-            found |= {doc_id: tuple(map(Correction.from_record, json.loads(listed))) for doc_id, listed in rows}
-        return found
+        rows = self._fetch_in(
+            "SELECT doc_id, json_extract(record, '$.corrections') FROM articles WHERE doc_id IN ({marks})"
+            " AND json_array_length(record, '$.corrections') > 0",
+            doc_ids,
+        )
+        return {doc_id: tuple(map(Correction.from_record, json.loads(listed))) for doc_id, listed in rows}
 
     def get(self, doc_id: str) -> Article | None:
         row = self._fetch("SELECT title, text, record FROM articles WHERE doc_id = ?", (doc_id,))
@@ -259,17 +255,9 @@ class SqliteStore(ArticleStore):
         return moved
 
     def fetch_records(self, urls: Iterable[str]) -> dict[str, FetchRecord]:
-        wanted = list(dict.fromkeys(urls))
-        found: dict[str, FetchRecord] = {}
-        for start in range(0, len(wanted), MAX_PARAMS):
-            chunk = wanted[start : start + MAX_PARAMS]
-            rows = self._fetch(
-                f"SELECT {', '.join(_FETCH_COLUMNS)} FROM fetch_records"
-                f" WHERE url IN ({', '.join('?' for _ in chunk)})",
-                chunk,
-            )
-            found.update((row[0], _to_fetch_record(*row)) for row in rows)
-        return found
+        rows = self._fetch_in(f"SELECT {', '.join(_FETCH_COLUMNS)} FROM fetch_records WHERE url IN ({{marks}})",
+                              list(dict.fromkeys(urls)))
+        return {row[0]: _to_fetch_record(*row) for row in rows}
 
     def save_fetch_records(self, records: Iterable[FetchRecord]) -> None:
         self._write(_SAVE_FETCH, [_fetch_row(record) for record in records])
@@ -364,32 +352,26 @@ class SqliteStore(ArticleStore):
             after = rows[-1][0]
 
     def _articles_by_doc_id(self, doc_ids: list[str]) -> list[tuple[int, Article]]:
-        found = []
-        for start in range(0, len(doc_ids), MAX_PARAMS):
-            chunk = doc_ids[start : start + MAX_PARAMS]
-            found += self._fetch(
-                f"SELECT rowid, title, text, record FROM articles WHERE doc_id IN ({', '.join('?' for _ in chunk)})",
-                chunk,
-            )
+        found = self._fetch_in("SELECT rowid, title, text, record FROM articles WHERE doc_id IN ({marks})", doc_ids)
         return [(row, _to_article(title, text, record)) for row, title, text, record in found]
 
     def _articles(self, rows: set[int]) -> dict[int, Article]:
-        wanted = sorted(rows)
-        found: dict[int, Article] = {}
-        for start in range(0, len(wanted), MAX_PARAMS):
-            chunk = wanted[start : start + MAX_PARAMS]
-            found.update(
-                (row, _to_article(title, text, record)) for row, title, text, record in self._fetch(
-                    f"SELECT rowid, title, text, record FROM articles WHERE rowid IN ({', '.join('?' for _ in chunk)})",
-                    chunk,
-                )
-            )
-        return found
+        found = self._fetch_in("SELECT rowid, title, text, record FROM articles WHERE rowid IN ({marks})", sorted(rows))
+        return {row: _to_article(title, text, record) for row, title, text, record in found}
 
     def _write(self, sql: str, rows: list[tuple]) -> None:
         """Run one statement over all rows in a single transaction."""
         with self._lock, self._errors("write"), write_transaction(self._db):
             self._db.executemany(sql, rows)
+
+    def _fetch_in(self, sql: str, values: list) -> list[tuple]:
+        """The rows of `sql`, whose `{marks}` is the placeholders of an IN list, for all `values`: asked
+        MAX_PARAMS at a time, as SQLite limits a statement's parameters."""
+        found: list[tuple] = []
+        for start in range(0, len(values), MAX_PARAMS):
+            chunk = values[start : start + MAX_PARAMS]
+            found += self._fetch(sql.format(marks=", ".join("?" * len(chunk))), chunk)
+        return found
 
     def _fetch(self, sql: str, params: Iterable = ()) -> list[tuple]:
         """Reads run on a connection of their own per thread, so searches never wait for one another."""
