@@ -202,7 +202,7 @@ def _json_ld_published(tree: HtmlElement) -> Iterator[str]:
                 published = node.get("datePublished")
                 if isinstance(published, str):
                     kinds = node.get("@type")
-                    kinds = " ".join(kinds) if isinstance(kinds, list) else str(kinds)
+                    kinds = " ".join(map(str, kinds)) if isinstance(kinds, list) else str(kinds)
                     (articles if ARTICLE_TYPE.search(kinds) else others).append(published)
                 pending.extend(reversed([value for value in node.values() if isinstance(value, (list, dict))]))
     yield from articles
