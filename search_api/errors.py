@@ -9,6 +9,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from store.archive import ArchiveError
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 API_PREFIX = "/api/"
 STORE_UNAVAILABLE = "The article store is not available right now"
 ARCHIVE_UNREADABLE = "The archived copy cannot be read back"
+NO_SUCH_PAGE = "Hakuna ukurasa huu · There is no such page"
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -28,6 +30,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(StoreError, _store_unavailable)
     app.add_exception_handler(ArchiveError, _archive_unreadable)
+    app.add_exception_handler(HTTPException, _http_error)
 
 
 def error_response(request: Request, status_code: int, error: ErrorResponse) -> Response:
@@ -62,3 +65,11 @@ async def _store_unavailable(request: Request, error: StoreError) -> Response:
 async def _archive_unreadable(request: Request, error: ArchiveError) -> Response:
     log.error("archive error on %s: %s", request.url.path, error)
     return error_response(request, 500, ErrorResponse(detail=f"{ARCHIVE_UNREADABLE}: {error}"))
+
+
+async def _http_error(request: Request, error: HTTPException) -> Response:
+    """Starlette's own errors (no route, a method not allowed): JSON under /api as FastAPI gives it, else the page."""
+    if request.url.path.startswith(API_PREFIX):
+        return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+    detail = f"{NO_SUCH_PAGE}: {request.url.path}" if error.status_code == 404 else str(error.detail)
+    return error_response(request, error.status_code, ErrorResponse(detail=detail))
