@@ -335,7 +335,10 @@ def describe_failure(failure: Failure) -> str:
     failed: ...'."""
     if failure.check(HttpError):
         status = failure.value.response.status
-        return f"HTTP {status} {HTTPStatus(status).phrase}" if status in HTTPStatus else f"HTTP {status}"
+        try:
+            return f"HTTP {status} {HTTPStatus(status).phrase}"
+        except ValueError:  # a status HTTP does not name
+            return f"HTTP {status}"
     message = failure.getErrorMessage()
     if failure.check(DownloadTimeoutError):
         request = getattr(failure, "request", None)
