@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Literal, Self
 from store.query import QueryNode
 
 MAX_WINDOW = 10_000  # offset + limit: deeper pages are refused, as Elasticsearch refuses them
+MAX_LIMIT = 500  # hits in one page
 FACET_FIELDS = ("source_id", "outlet", "outlet_type", "language", "about_council", "topics", "sentiment", "places",
                 "people", "organisations")
 Sentiment = Literal["positive", "neutral", "negative"]
@@ -279,8 +280,9 @@ class SearchRequest:
             raise ValueError(f"unknown facet field(s): {', '.join(sorted(unknown))}")
         if self.sort not in SORT_ORDERS:
             raise ValueError(f"unknown sort order {self.sort!r}: use one of {', '.join(SORT_ORDERS)}")
-        if self.offset < 0 or not 0 < self.limit <= 500 or self.offset + self.limit > MAX_WINDOW:
-            raise ValueError(f"offset must be >= 0, limit between 1 and 500, and offset + limit at most {MAX_WINDOW:,}")
+        if self.offset < 0 or not 0 < self.limit <= MAX_LIMIT or self.offset + self.limit > MAX_WINDOW:
+            raise ValueError(f"offset must be >= 0, limit between 1 and {MAX_LIMIT}, and offset + limit at most"
+                             f" {MAX_WINDOW:,}")
 
     @property
     def by_newest(self) -> bool:
