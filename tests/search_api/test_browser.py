@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from contextlib import contextmanager
 
 import pytest
@@ -26,6 +27,7 @@ from tests.builders import make_article
 from tests.search_api.conftest import CORPUS, ROAD_STORY, STORIES
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(os.environ.get("HABARI_TEST_ARTIFACTS", REPO_ROOT / "test-artifacts")) / "screenshots"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -104,11 +106,11 @@ def test_search_shows_highlighted_results_and_runs_no_feed_script(page):
 
 def test_a_facet_narrows_the_results_and_the_article_page_opens(page):
     search(page, "bagamoyo")
-    page.locator("aside.facets a", has_text="Kiswahili").click()
+    page.locator("details.facets a", has_text="Kiswahili").click()
     page.wait_for_selector("a.active")
     assert page.locator("li.hit").count() == 2
-    page.locator("aside.facets a", has_text="Maji · Water").click()
-    page.wait_for_selector("aside.facets a.active >> text=Maji · Water")
+    page.locator("details.facets a", has_text="Maji · Water").click()
+    page.wait_for_selector("details.facets a.active >> text=Maji · Water")
     assert page.locator("li.hit").count() == 1
     page.locator("li.hit a", has_text="Soma").click()
     page.wait_for_load_state()
@@ -229,3 +231,20 @@ def test_a_page_transfers_under_100_kb_and_nothing_from_outside(browser, full_si
     page.wait_for_load_state("load")
     assert page.locator("li.hit").count() > 0 or path.startswith("/articles/")
     assert outside == [] and 0 < sum(transferred) < PAGE_WEIGHT_LIMIT, (sum(transferred), len(transferred))
+
+
+def test_on_a_phone_the_results_come_first_and_the_facets_unfold_on_a_tap(browser, site_url):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{site_url}/?q=maji")
+    facet = page.locator("details.facets a", has_text="Kiswahili")
+    assert not facet.is_visible()
+    first_hit = page.locator("li.hit").first.bounding_box()
+    assert first_hit["y"] < 844 * 0.8, first_hit  # the first result is on the first screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+    page.locator("details.facets > summary").click()
+    assert facet.is_visible()
+    facet.click()
+    page.wait_for_selector("p.total")
+    assert page.locator("details.facets[open] a.active", has_text="Kiswahili").is_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "search-390-facet.png"), full_page=True)

@@ -209,7 +209,7 @@ def test_a_story_is_folded_into_details_listing_its_other_articles(client, stori
 
 def test_a_story_without_other_matches_has_no_details(client, storied):
     html = client.get("/", params={"q": "barabara", "collapse": "false"}).text
-    assert "1–4 kati ya makala 4 · 1–4 of 4 articles" in html and "<details" not in html
+    assert "1–4 kati ya makala 4 · 1–4 of 4 articles" in html and "story-others" not in html
 
 
 def test_folded_feed_text_is_escaped(client, storied):
