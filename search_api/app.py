@@ -9,7 +9,8 @@ from fastapi.staticfiles import StaticFiles
 
 from store.archive import WarcArchive
 from settings.environment import Settings
-from search_api import routes_api, routes_pages, routes_snapshot
+from search_api import routes_api, routes_login, routes_pages, routes_snapshot
+from search_api.users import UserStore
 from search_api.errors import install_error_handlers
 from search_api.templating import STATIC_DIR, make_templates
 from store import ArticleStore
@@ -25,9 +26,11 @@ def create_app(settings: Settings, store: ArticleStore) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     app.state.archive = WarcArchive(settings.warc_dir)  # read only: the crawlers write it
+    app.state.users = UserStore(settings.users_path)
     app.state.templates = make_templates()
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(routes_api.router)
+    app.include_router(routes_login.router)
     app.include_router(routes_pages.router)
     app.include_router(routes_snapshot.router)
     install_error_handlers(app)

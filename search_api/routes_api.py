@@ -8,6 +8,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Response
 
+from search_api.auth import requires
+from search_api.roles import Permission
 from search_api.deps import SettingsDep, StoreDep, ZoneDep
 from search_api.params import SearchParams, build_request, search_params
 from search_api.schemas import (
@@ -31,7 +33,7 @@ _ERRORS = {
 }
 
 
-@router.get("/search", response_model=SearchResponse, responses=_ERRORS)
+@router.get("/search", response_model=SearchResponse, responses=_ERRORS, dependencies=[Depends(requires(Permission.SEARCH))])
 def search(params: Annotated[SearchParams, Depends(search_params)], store: StoreDep, zone: ZoneDep) -> SearchResponse:
     """Articles matching `q` (newest first without one), with facet counts and highlighted snippets."""
     request = build_request(params, zone)
@@ -42,6 +44,7 @@ def search(params: Annotated[SearchParams, Depends(search_params)], store: Store
     "/articles/{doc_id}",
     response_model=ArticleOut,
     responses={404: {"model": ErrorResponse}, 503: _ERRORS[503]},
+    dependencies=[Depends(requires(Permission.SEARCH))],
 )
 def article(doc_id: str, store: StoreDep, zone: ZoneDep) -> ArticleOut:
     found = store.get(doc_id)
@@ -50,7 +53,8 @@ def article(doc_id: str, store: StoreDep, zone: ZoneDep) -> ArticleOut:
     return ArticleOut.from_article(found, zone)
 
 
-@router.get("/sources", response_model=SourcesResponse, responses={503: {"model": ErrorResponse}})
+@router.get("/sources", response_model=SourcesResponse, responses={503: {"model": ErrorResponse}},
+            dependencies=[Depends(requires(Permission.SOURCES))])
 def sources(store: StoreDep, settings: SettingsDep, zone: ZoneDep) -> SourcesResponse:
     """Each configured source with its latest poll and failed pages, and the latest pages whose processing failed."""
     return SourcesResponse(

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from email.utils import format_datetime
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
+from search_api.auth import requires
+from search_api.roles import Permission
 from search_api.deps import ArchiveDep, StoreDep
 from search_api.errors import error_response
 from search_api.schemas import ErrorResponse
@@ -23,7 +25,7 @@ SNAPSHOT_HEADERS = {
 UNKNOWN_TYPE = "application/octet-stream"  # with nosniff, a browser will not render it
 
 
-@router.get("/articles/{doc_id}/snapshot")
+@router.get("/articles/{doc_id}/snapshot", dependencies=[Depends(requires(Permission.SEARCH))])
 def snapshot(doc_id: str, request: Request, store: StoreDep, archive: ArchiveDep) -> Response:
     """The bytes fetched, with their original Content-Type, capture time (Memento-Datetime) and SHA-256."""
     article = store.get(doc_id)

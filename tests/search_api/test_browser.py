@@ -17,6 +17,8 @@ import uvicorn
 
 from settings.environment import StoreBackend
 from search_api import create_app
+from search_api.roles import Role
+from tests.search_api.conftest import PASSWORD
 from store import open_store
 from tests.search_api.conftest import CORPUS, ROAD_STORY, STORIES
 
@@ -41,7 +43,9 @@ def site_url(make_settings) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, store), host="127.0.0.1", port=port, log_config=None))
+    app = create_app(settings, store)
+    app.state.users.add("afisa", Role.officer, PASSWORD)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -68,6 +72,10 @@ def page(site_url):
         page.dialogs = []
         page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
         page.goto(site_url)
+        page.fill("#name", "afisa")
+        page.fill("#password", PASSWORD)
+        page.click("form[action='/login'] button")
+        page.wait_for_selector("#q")
         yield page
         browser.close()
 

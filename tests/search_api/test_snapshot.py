@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from store.archive import Capture, WarcArchive
 from settings.environment import Settings
 from search_api import create_app
+from tests.search_api.conftest import signed_in
 from store import Article, ArticleStore
 from tests.search_api.conftest import MAJI, article
 
@@ -32,7 +33,7 @@ def archived(store_settings: Settings, store: ArticleStore) -> tuple[TestClient,
     kept = article("kaole", title="Mradi wa maji Kaole", archive=ref)
     store.upsert([kept, MAJI])
     store.refresh()
-    return TestClient(create_app(store_settings, store), raise_server_exceptions=False), kept
+    return signed_in(TestClient(create_app(store_settings, store), raise_server_exceptions=False)), kept
 
 
 def test_the_snapshot_is_the_fetched_bytes_under_a_sandbox(archived):
