@@ -1,6 +1,7 @@
 """Benchmark: council mentions and about_council on the labelled sets, by class and part (dev, held-out); time taken.
 
-Usage: python -m bench.mentions [--shared ../shared] [--articles 1000] [--chars 3000] [--show-errors dev|held-out|all]
+Usage: python -m bench.mentions [--shared ../shared] [--articles 1000] [--chars 3000]
+       [--show-errors dev|held-out|held-out-2|all]
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ DATA = Path(__file__).parent / "data" / "mentions"
 DEFAULT_SHARED = REPO_ROOT.parent / "shared"
 GOLD_MARK = re.compile(r"\[\[(.+?)\]\]", re.DOTALL)
 FIELDS = ("title", "text")
-SPLITS = ("dev", "held-out")
+SPLITS = ("dev", "held-out", "held-out-2")
 NEWS_SEED = "20261203"  # splits the extraction dev set's pages, as build_tweets.py splits the tweets
 
 
@@ -107,11 +108,13 @@ def _jsonl(path: Path) -> list[dict]:
 
 def load_labelled(directory: Path = DATA) -> list[LabelledArticle]:
     """The generated stories and the hand-written hard cases (both dev: the rules were written on them), and the
-    real tweets with the council's names placed in them (tweets.jsonl, in a dev and a held-out part)."""
+    real tweets with the council's names placed in them (tweets.jsonl, in a dev and a held-out part; tweets_2.jsonl,
+    the second held-out part)."""
     records = [labelled_article({**record, "kind": "generated"}) for record in _jsonl(directory / "generated.jsonl")]
     hard = yaml.safe_load((directory / "hard_cases.yaml").read_text(encoding="utf-8"))
     records += [labelled_article(record, kind="hard", split="dev") for record in hard]
-    return records + [labelled_article(record) for record in _jsonl(directory / "tweets.jsonl")]
+    tweets = [*_jsonl(directory / "tweets.jsonl"), *_jsonl(directory / "tweets_2.jsonl")]
+    return records + [labelled_article(record) for record in tweets]
 
 
 def load_news(shared: Path) -> list[LabelledArticle]:
@@ -130,8 +133,9 @@ def load_news(shared: Path) -> list[LabelledArticle]:
 def bench_watch(watch: WatchFile, directory: Path = DATA) -> WatchFile:
     """The shipped watch file with the wards and villages of places.yaml added (names that are everyday words)."""
     places = yaml.safe_load((directory / "places.yaml").read_text(encoding="utf-8"))
-    wards = (*watch.wards, *places["wards"], *places["held_out"]["wards"])
-    villages = (*watch.villages, *places["villages"], *places["held_out"]["villages"])
+    parts = (places, places["held_out"], places["held_out_2"])
+    wards = (*watch.wards, *(name for part in parts for name in part["wards"]))
+    villages = (*watch.villages, *(name for part in parts for name in part["villages"]))
     return WatchFile.model_validate({**watch.model_dump(), "wards": wards, "villages": villages})
 
 
@@ -251,7 +255,7 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the shared folder (extraction dev set)")
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--chars", type=int, default=3000)
-    parser.add_argument("--show-errors", choices=("dev", "held-out", "all"))
+    parser.add_argument("--show-errors", choices=(*SPLITS, "all"))
     arguments = parser.parse_args()
     print(f"machine: {platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores, "
           f"Python {platform.python_version()}")

@@ -1,5 +1,6 @@
 """Benchmark: raw HTML to indexed articles, through the whole pipeline (decode, extract, normalise, story
-clusters, council mentions, topics, sentiment, entities) and a store backend, in parallel processes as crawls run.
+clusters, council mentions, topics, sentiment, entities) and a store backend (as the crawl's indexer writes,
+merged stories followed), in parallel processes as crawls run.
 
 Usage: python -m bench.pipeline [--dataset DIR] [--processes 2] [--backend sqlite elasticsearch] [--es-url URL]
        python -m bench.pipeline --stages     # CPU per page of each stage, on one process
@@ -33,6 +34,7 @@ from pipeline.decode import decode_html
 from pipeline.dedupe import StoryClusters
 from pipeline.entities import EntityFinder
 from pipeline.extract import Extracted, extract, warm_up
+from pipeline.indexing import StoryIndexer
 from pipeline.language import LanguageDetector
 from pipeline.mentions import MentionMatcher
 from pipeline.normalise import clean_text
@@ -68,6 +70,7 @@ def index_pages(settings: Settings, pages: list[FetchedPage], ready, start) -> C
     pipeline = Pipeline.open(settings.config, settings.stories_path)
     warm_up()  # as the crawl processes' fork server does once for all of them
     store = open_store(settings)
+    indexer = StoryIndexer(store, pipeline.stories)
     outcomes: Counter[str] = Counter()
     ready.release()
     start.wait()
@@ -82,9 +85,9 @@ def index_pages(settings: Settings, pages: list[FetchedPage], ready, start) -> C
             continue
         batch.append(result)
         if len(batch) >= BATCH:
-            outcomes["indexed"] += store.upsert(batch)
+            outcomes["indexed"] += indexer.index(batch)
             batch = []
-    outcomes["indexed"] += store.upsert(batch)
+    outcomes["indexed"] += indexer.index(batch)
     store.refresh()
     store.close()
     pipeline.close()

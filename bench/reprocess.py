@@ -1,6 +1,7 @@
 """Benchmark: `habari reprocess` over an archive of N article pages, on each backend, both stages, pages/s.
 
 Usage: python -m bench.reprocess [--pages 100000] [--backend sqlite elasticsearch] [--stage extract analyse]
+    [--es-url URL] [--fill-from-corpus]
 The pages are the search benchmark's corpus (real English and Swahili sentences, bench/search_corpus.py)
 set in a news site's page (navigation, related stories, footer); the archive is built once under data/bench.
 """
@@ -86,15 +87,30 @@ def build_archive(directory: Path, corpus_articles: Iterator[list[Article]], pag
     return sum(path.stat().st_size for path in directory.glob("*.warc.gz")), time.perf_counter() - began
 
 
-def timed_run(settings: Settings, stage: Stage, workers: int) -> tuple[ReprocessTally, float]:
-    """The time includes starting the workers and warming up each one's pipeline, as a user's run does."""
+def timed_run(settings: Settings, stage: Stage, workers: int) -> tuple[ReprocessTally, float, int]:
+    """The time includes starting the workers and warming up each one's pipeline, as a user's run does; the
+    store's article count after it is the check that nothing was missed or written twice."""
     with open_store(settings) as store:
         checkpoints = CheckpointFile(settings.data_dir / "reprocess-checkpoint.json")
         runner = Reprocessor(PipelineSpec.from_settings(settings), store, WarcArchive(settings.warc_dir),
                              checkpoints, workers)
         began = time.perf_counter()
         tally = runner.run(ReprocessRequest(stage), resume=False)
-        return tally, time.perf_counter() - began
+        seconds = time.perf_counter() - began
+        return tally, seconds, store.count()
+
+
+def filled(settings: Settings, corpus_articles: Iterator[list[Article]], pages: int) -> tuple[int, float]:
+    """The store filled with the corpus's first `pages` articles as they are, for `analyse` without `extract`."""
+    began = time.perf_counter()
+    stored = 0
+    with open_store(settings) as store:
+        for batch in corpus_articles:
+            stored += store.upsert(batch[: pages - stored])
+            if stored == pages:
+                break
+        store.refresh()
+    return stored, time.perf_counter() - began
 
 
 def main() -> None:
@@ -104,6 +120,8 @@ def main() -> None:
     parser.add_argument("--stage", nargs="+", choices=["extract", "analyse"], default=["extract", "analyse"])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--es-url", default="http://127.0.0.1:9200")
+    parser.add_argument("--fill-from-corpus", action="store_true",
+                        help="before the stages, store the corpus's articles as they are (to run analyse alone)")
     parser.add_argument("--data-dir", type=Path, default=REPO_ROOT / "data" / "bench")
     parser.add_argument("--real-text", type=Path, default=REPO_ROOT.parent / "shared" / "datasets")
     arguments = parser.parse_args()
@@ -115,7 +133,8 @@ def main() -> None:
     print(f"machine: {platform.machine()}, Python {platform.python_version()}; date {datetime.now(UTC):%Y-%m-%d}")
     print(f"archive: {arguments.pages:,} pages, {size / 2**20:,.0f} MiB of WARC ({built}): {warc_dir}")
     print(f"workers: {arguments.workers}")
-    print("\n| backend | stage | pages | seconds | pages/s | indexed | not indexed |\n|---|---|---:|---:|---:|---:|---:|")
+    print("\n| backend | stage | pages | seconds | pages/s | indexed | not indexed | in store |"
+          "\n|---|---|---:|---:|---:|---:|---:|---:|")
     for backend in arguments.backend:
         data_dir = arguments.data_dir / f"reprocess-{arguments.pages}" / backend
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -124,10 +143,13 @@ def main() -> None:
         (data_dir / "warc").parent.mkdir(parents=True, exist_ok=True)
         (data_dir / "warc").symlink_to(warc_dir.resolve())
         try:
+            if arguments.fill_from_corpus:
+                stored, seconds = filled(settings, corpus.batches(), arguments.pages)
+                print(f"| {backend} | (corpus stored) | {stored:,} | {seconds:,.1f} | | | | {stored:,} |", flush=True)
             for stage in map(Stage, arguments.stage):
-                tally, seconds = timed_run(settings, stage, arguments.workers)
+                tally, seconds, stored = timed_run(settings, stage, arguments.workers)
                 print(f"| {backend} | {stage.value} | {tally.read:,} | {seconds:,.1f} | {tally.read / seconds:,.1f} |"
-                      f" {tally.indexed:,} | {sum(tally.skipped.values()):,} |", flush=True)
+                      f" {tally.indexed:,} | {sum(tally.skipped.values()):,} | {stored:,} |", flush=True)
                 for reason, count in tally.skipped.most_common(3):
                     print(f"  not indexed: {count:,} {reason}", file=sys.stderr)
         finally:

@@ -1,6 +1,7 @@
 """Scrapy's item pipeline as a thin adapter: each FetchedPage goes through `pipeline.Pipeline`.
 
-Articles are upserted into the store in batches; rejections, failed pages and store failures are counted per source.
+Articles are upserted into the store in batches, under their stories' current ids (`pipeline.indexing`); rejections,
+failed pages and store failures are counted per source.
 A page's fetch is recorded only once its article is indexed or rejected, or its failure is kept in the store (to be
 processed again from the archive, not fetched again): a batch the store refused is fetched again.
 """
@@ -18,6 +19,7 @@ from crawlers import source_stats
 from crawlers.scrapy_settings import HABARI_SETTINGS, INDEX_BATCH_SIZE
 from settings.environment import Settings
 from pipeline import Failed, FetchedPage, Pipeline, Rejected
+from pipeline.indexing import StoryIndexer
 from store import Article, ArticleStore, StoreError, open_store
 from store.models import FailedPage, FetchRecord
 
@@ -39,6 +41,7 @@ class IndexPipeline:
         self._indexed_sources: set[str] = set()
         self._store: ArticleStore | None = None
         self._pipeline: Pipeline | None = None
+        self._indexer: StoryIndexer | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IndexPipeline:
@@ -51,6 +54,8 @@ class IndexPipeline:
         self._store = open_store(self._settings)
         self._failed_before = {failure.url for failure in self._store.failed_pages()}
         self._pipeline = Pipeline.from_settings(self._settings)
+        self._indexer = StoryIndexer(self._store, self._pipeline.stories)
+        self._indexer.index([])  # merges an earlier run made but did not carry to the store
 
     def process_item(self, item: object) -> object:
         if not isinstance(item, FetchedPage):
@@ -95,7 +100,7 @@ class IndexPipeline:
         if batch:
             source_ids = {article.source_id for article in batch}
             try:
-                self._store.upsert(batch)
+                self._indexer.index(batch)
                 outcome = source_stats.ARTICLES_INDEXED
                 self._indexed_sources |= source_ids
                 processed += batch_urls

@@ -1,7 +1,8 @@
 """Runs one crawl of the configured sources in a fresh child process; returns an outcome per source.
 
 Twisted's reactor cannot restart, so each crawl gets its own process and a scheduler can crawl again and again.
-The processes fork from a server that has already imported Scrapy and the pipeline, so a poll starts at once.
+In the service the processes fork from a server that has already imported Scrapy and the pipeline, so a poll
+starts at once; a one-shot command (`habari add-url`, `habari crawl`) forks them from itself instead.
 """
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from multiprocessing.connection import Connection
-from multiprocessing.context import ForkServerContext
+from multiprocessing.context import ForkContext, ForkServerContext
 from urllib.parse import urlsplit
 
+# Scrapy's download handler, imported before the pipeline: its import inspects the stack, which costs a look at
+# every module loaded so far (0.2 s now, 1.6 s once scikit-learn and the rest are loaded).
+import scrapy.core.downloader.handlers.http11  # noqa: F401
 from scrapy.crawler import AsyncCrawlerProcess
 
 from crawlers.progress import PROGRESS_PIPE, CrawlProgress, ProgressPipe
@@ -27,9 +31,11 @@ from crawlers.source_stats import (
     outcomes_from_stats,
 )
 from crawlers.spider import NewsSpider
+from crawlers.spider import LISTING_NAMES
+from pipeline.normalise import doc_id_for
 from settings.config import Language, OutletType, Source, SourceKind
 from settings.environment import Settings
-from store import StoreError, open_store
+from store import ArticleStore, StoreError, open_store
 
 logger = logging.getLogger("habari.crawl")
 
@@ -43,28 +49,89 @@ def crawl(
     limits: CrawlLimits | None = None,
     on_progress: ProgressCallback | None = None,
     index: bool = True,
+    fork_server: bool = True,
 ) -> list[SourceOutcome]:
     """Crawl the given sources (default: every enabled one); every source gets an outcome, logged
     and kept in the store's source history. Limits default to POLITE, or LOCAL_WEB when settings
     say every source is on this machine; `on_progress` receives running totals every second.
-    With `index` off, pages are fetched and archived but not indexed."""
+    With `index` off, pages are fetched and archived but not indexed. With `fork_server` off the crawl
+    processes fork from this process (a one-shot command, which has imported the crawler already)."""
     sources = _select(settings, source_ids)
     started_at = datetime.now(timezone.utc)
-    job = CrawlJob(settings, tuple(sources), limits or _default_limits(settings), refetch=False, index=index)
+    job = CrawlJob(settings, tuple(sources), limits or _default_limits(settings), refetch=False, index=index,
+                   fork_server=fork_server)
     outcomes = _run_in_child(job, on_progress)
     _record_runs(settings, outcomes, started_at)
     return outcomes
 
 
-def submit_url(settings: Settings, url: str, limits: CrawlLimits | None = None) -> SourceOutcome:
-    """Fetch and index one page now, even if it was fetched before (`habari add-url`)."""
-    host = urlsplit(url).hostname or url
-    source = Source(
-        id=SUBMITTED, outlet=host, outlet_type=OutletType.online, kind=SourceKind.page, url=url,
-        language=Language.mixed,
-    )
-    (outcome,) = _run_in_child(CrawlJob(settings, (source,), limits or _default_limits(settings), refetch=True))
-    return outcome
+@dataclass(frozen=True)
+class Submission:
+    """What `submit_url` did with one address: the source it was crawled as, and the crawl's outcome."""
+
+    url: str
+    source: Source
+    outcome: SourceOutcome
+
+    @property
+    def refused_as_listing(self) -> bool:
+        """The page was fetched and found to be a home or section page (the one way a fetched page fails)."""
+        return self.source.kind is SourceKind.page and not self.outcome.ok and self.outcome.pages_fetched > 0
+
+    @property
+    def problem(self) -> str | None:
+        """Why the page was not fetched or not indexed, in one line naming the address; None when it was."""
+        outcome = self.outcome
+        if not outcome.ok:
+            reason = (outcome.error or "").removeprefix(f"{LISTING_NAMES[self.source.kind]} {self.url}: ")
+            return f"{self.url}: {reason}" if self.refused_as_listing else f"could not fetch {self.url}: {reason}"
+        if self.source.kind is SourceKind.page and not outcome.articles_indexed:
+            reasons = [*outcome.rejected, *(f"the {stage} stage failed" for stage in outcome.failed)]
+            return f"{self.url} was fetched but not indexed: {'; '.join(reasons) or 'no article'}"
+        return None
+
+
+def submit_url(settings: Settings, url: str, limits: CrawlLimits | None = None, as_section: bool = False,
+               fork_server: bool = True) -> Submission:
+    """Fetch and index one page now, even if it was fetched before (`habari add-url`), under the source of its
+    article if it is indexed already, else of a configured source on its site; a home or section page is
+    refused. With `as_section` the page is crawled as a section page instead: the articles it links to that
+    were not fetched before. `fork_server` as for `crawl`."""
+    source = _submitted_source(settings, url, SourceKind.section if as_section else SourceKind.page)
+    job = CrawlJob(settings, (source,), limits or _default_limits(settings), refetch=not as_section,
+                   fork_server=fork_server, refuse_listings=True)
+    (outcome,) = _run_in_child(job)
+    return Submission(url, source, outcome)
+
+
+def _submitted_source(settings: Settings, url: str, kind: SourceKind) -> Source:
+    """The submitted page as a source of its own kind, with the id, outlet, outlet type and language of the source
+    its article was indexed from, or of the configured source on its site, or else of the site itself."""
+    try:
+        with open_store(settings) as store:
+            indexed = _indexed_source(store, url)
+    except StoreError as error:
+        logger.warning("the store could not say whether %s is indexed: %s", url, error)
+        indexed = None
+    host = urlsplit(url).netloc
+    same_site = next((source for source in settings.config.sources if urlsplit(source.url).netloc == host), None)
+    configured = {source.id: source for source in settings.config.sources}
+    if indexed is not None:
+        source_id, outlet, outlet_type = indexed
+        base = configured.get(source_id)
+        language = base.language if base else Language.mixed
+        return Source(id=source_id, outlet=outlet, outlet_type=outlet_type or OutletType.online, kind=kind, url=url,
+                      language=language)
+    if same_site is not None:
+        return same_site.model_copy(update={"kind": kind, "url": url})
+    return Source(id=SUBMITTED, outlet=urlsplit(url).hostname or url, outlet_type=OutletType.online, kind=kind,
+                  url=url, language=Language.mixed)
+
+
+def _indexed_source(store: ArticleStore, url: str) -> tuple[str, str, str | None] | None:
+    """The source id, outlet and outlet type of the article indexed from this address, if there is one."""
+    article = store.get(doc_id_for(url))
+    return (article.source_id, article.outlet, article.outlet_type) if article else None
 
 
 def _select(settings: Settings, source_ids: Iterable[str] | None) -> list[Source]:
@@ -92,6 +159,8 @@ class CrawlJob:
     limits: CrawlLimits
     refetch: bool
     index: bool = True
+    fork_server: bool = True  # fork the crawl processes from the fork server, else from the calling process
+    refuse_listings: bool = False
 
 
 def _default_limits(settings: Settings) -> CrawlLimits:
@@ -153,14 +222,17 @@ def start_fork_server() -> None:
     ready.join()
 
 
-def _crawl_processes() -> ForkServerContext:
+def _crawl_processes(fork_server: bool = True) -> ForkServerContext | ForkContext:
+    """The fork server's context (started and warmed up once, about 8 s), or plain fork from this process."""
+    if not fork_server:
+        return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["crawlers.preload"])  # read when the fork server starts
     return context
 
 
 def _child_outcomes(job: CrawlJob, on_progress: ProgressCallback | None) -> list[SourceOutcome]:
-    context = _crawl_processes()
+    context = _crawl_processes(job.fork_server)
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child_main, args=(job, sender), name="habari-crawl")
     child.start()
@@ -201,7 +273,8 @@ def _crawl_here(job: CrawlJob, sender: Connection) -> list[SourceOutcome]:
     logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
     crawler = process.create_crawler(NewsSpider)
     task = process.crawl(
-        crawler, sources=job.sources, search_terms=job.settings.config.watch.search_terms, refetch=job.refetch
+        crawler, sources=job.sources, search_terms=job.settings.config.watch.search_terms, refetch=job.refetch,
+        refuse_listings=job.refuse_listings,
     )
     process.start()
     failure = task.exception() if task.done() and not task.cancelled() else None

@@ -11,6 +11,7 @@ import hashlib
 import logging
 import zlib
 from collections import Counter
+from http import HTTPStatus
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -30,7 +31,7 @@ from crawlers import source_stats
 from crawlers.feeds import FeedError, parse_feed
 from crawlers.links import ArticleLink, SeenFilter, web_address
 from crawlers.scrapy_settings import HABARI_SETTINGS, INDEXING
-from crawlers.sections import read_section
+from crawlers.sections import listing_evidence, read_section
 from crawlers.sitemap_window import SitemapPoll
 from crawlers.sitemaps import SitemapError, parse_sitemap
 from settings.config import Source, SourceKind
@@ -62,11 +63,14 @@ class NewsSpider(scrapy.Spider):
     name = "habari"
 
     def __init__(self, sources: Sequence[Source], search_terms: Sequence[str] = (), refetch: bool = False,
-                 **kwargs: Any) -> None:
+                 refuse_listings: bool = False, **kwargs: Any) -> None:
+        """`refuse_listings`: a `page` source's page that is a home or section page fails its source, saying so,
+        instead of being indexed as an article (a page the officer submits)."""
         super().__init__(**kwargs)
         self.sources = tuple(sources)
         self.search_terms = tuple(search_terms)
         self.refetch = refetch
+        self.refuse_listings = refuse_listings
         self.store: ArticleStore
         self.seen: SeenFilter
         self.requested = Counter[tuple[str, str]]()  # (source id, "article" | "listing") -> requests made
@@ -204,6 +208,10 @@ class NewsSpider(scrapy.Spider):
             self.remember(fetch)
             source_stats.reject(self.crawler.stats, source.id, f"not HTML ({_content_type(response)})")
             return
+        if self.refuse_listings and source.kind is SourceKind.page and (found := listing_evidence(response, source)):
+            self.remember(fetch)
+            self.listing_error(source, response.meta["link_url"], found.describe())
+            return
         if not self.indexing:  # otherwise the index pipeline records it once the article is indexed or rejected
             self.remember(fetch)
             fetch = None
@@ -323,9 +331,14 @@ def forbidden_by_robots(failure: Failure) -> bool:
 
 def describe_failure(failure: Failure) -> str:
     """A short reason, the same for every page that fails the same way (rejections are counted by reason):
-    'HTTP 404', 'Forbidden by robots.txt', 'timed out after 30 s', 'over the size cap', 'DNS lookup failed: ...'."""
+    'HTTP 404 Not Found', 'Forbidden by robots.txt', 'timed out after 30 s', 'over the size cap', 'DNS lookup
+    failed: ...'."""
     if failure.check(HttpError):
-        return f"HTTP {failure.value.response.status}"
+        status = failure.value.response.status
+        try:
+            return f"HTTP {status} {HTTPStatus(status).phrase}"
+        except ValueError:  # a status HTTP does not name
+            return f"HTTP {status}"
     message = failure.getErrorMessage()
     if failure.check(DownloadTimeoutError):
         request = getattr(failure, "request", None)

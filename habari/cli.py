@@ -10,9 +10,12 @@ import json
 import logging
 import os
 import re
+import shutil
 import sys
+import textwrap
 from collections.abc import Callable, Iterable
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
@@ -26,13 +29,18 @@ from rich.text import Text
 from settings.config import ConfigError, OutletType
 from habari.user_commands import add_user_commands
 from settings.environment import Settings
+from store.models import MAX_LIMIT as MAX_SEARCH_LIMIT
 from store.models import SORT_ORDERS, SearchHit, SearchResult
 
 if TYPE_CHECKING:
     from crawlers.progress import CrawlProgress
     from pipeline.reprocess import ReprocessTally
+    from store.source_status import SourceStatus
 
 EXIT_CONFIG = 2
+SEARCH_OPTIONS = {"q": "QUERY", "from": "--from", "to": "--to", "offset": "--limit"}  # API parameter: the option
+LOCAL_FORMAT = "%d/%m/%Y %H:%M"  # the council's zone (EAT), as the page writes dates
+SOURCE_ID_WIDTH = 24  # `habari sources`: a longer id gets a line of its own
 Tally = TypeVar("Tally")
 Done = TypeVar("Done")
 
@@ -75,23 +83,32 @@ def _parser() -> argparse.ArgumentParser:
 
     add_url = commands.add_parser("add-url", help="fetch and index one page now (a story the crawlers missed)")
     add_url.add_argument("url", help="the page's http or https address")
+    add_url.add_argument("--as-section", action="store_true", help="the page is a home or section page: index"
+                         " the articles it links to that were not fetched before")
     add_url.set_defaults(handler=_add_url)
 
     sources = commands.add_parser("sources", help="list the sources with the health of their last polls")
     sources.set_defaults(handler=_sources)
 
     search = commands.add_parser("search", help="search the indexed articles")
-    search.add_argument("query", help='words and "quoted phrases"; all must match')
+    search.add_argument("query", nargs="?", default="", help='the query language (see README or /help/query):'
+                        ' words, "phrases", OR, -word, field:value; none: every article, newest first')
     search.add_argument("--source", action="append", metavar="ID", default=[], help="only this source (repeatable)")
     search.add_argument("--language", action="append", choices=["sw", "en", "other"], default=[])
     search.add_argument("--outlet-type", action="append", choices=[kind.value for kind in OutletType], default=[],
                         help="only outlets of this kind (repeatable)")
+    search.add_argument("--about", choices=["yes", "no"], help="yes: only stories about the council; no: the others")
+    search.add_argument("--from", dest="date_from", type=_typed_day, metavar="DAY",
+                        help="published on or after this day in EAT: DD/MM/YYYY or YYYY-MM-DD")
+    search.add_argument("--to", dest="date_to", type=_typed_day, metavar="DAY",
+                        help="published on or before this day in EAT: DD/MM/YYYY or YYYY-MM-DD")
     search.add_argument("--sort", choices=SORT_ORDERS, default="relevance",
                         help="relevance (the default; newest first without a query) or newest")
     search.add_argument("--no-collapse", dest="collapse", action="store_false",
                         help="list every matching article, not one per story")
-    search.add_argument("--limit", type=int, default=10, help="how many results: stories, or articles with"
-                        " --no-collapse (default 10)")
+    search.add_argument("--limit", type=_search_limit, default=10, metavar="N", help="how many results, 1 to"
+                        f" {MAX_SEARCH_LIMIT}: stories, or articles with --no-collapse (default 10)")
+    search.add_argument("--json", action="store_true", help="one JSON line per result instead of text")
     search.set_defaults(handler=_search)
 
     extract = commands.add_parser("extract", help="extract articles from HTML files: one JSON line per file")
@@ -141,13 +158,10 @@ def _run(settings: Settings, arguments: argparse.Namespace) -> int:
 def _crawl(settings: Settings, arguments: argparse.Namespace) -> int:
     from crawlers.run import crawl
 
-    known = {source.id for source in settings.config.sources}
-    unknown = [source_id for source_id in arguments.source or () if source_id not in known]
-    if unknown:
-        print(f"habari: unknown source {', '.join(unknown)}; known: {', '.join(sorted(known))}", file=sys.stderr)
+    if _refuse_unknown_sources(settings, arguments.source or ()):
         return EXIT_CONFIG
-    outcomes = _with_progress(lambda show: crawl(settings, arguments.source, on_progress=show), _crawl_totals,
-                              "starting the crawl")
+    outcomes = _with_progress(lambda show: crawl(settings, arguments.source, on_progress=show, fork_server=False),
+                              _crawl_totals, "starting the crawl")
     table = Table("source", "outcome", "pages", "indexed", "failed pages", "error")
     for outcome in outcomes:
         table.add_row(
@@ -160,6 +174,16 @@ def _crawl(settings: Settings, arguments: argparse.Namespace) -> int:
         )
     Console().print(table)
     return 0 if all(outcome.ok for outcome in outcomes) else 1
+
+
+def _refuse_unknown_sources(settings: Settings, source_ids: Iterable[str]) -> bool:
+    """Whether some of the ids name no configured source; if so, says which and the known ones, on standard error
+    (every command taking --source refuses them alike, with exit status 2)."""
+    known = [source.id for source in settings.config.sources]
+    unknown = list(dict.fromkeys(source_id for source_id in source_ids if source_id not in known))
+    if unknown:
+        print(f"habari: unknown source {', '.join(unknown)}; known: {', '.join(sorted(known))}", file=sys.stderr)
+    return bool(unknown)
 
 
 def _with_progress(run: Callable[[Callable[[Tally], None] | None], Done], describe: Callable[[Tally], str],
@@ -181,12 +205,18 @@ def _add_url(settings: Settings, arguments: argparse.Namespace) -> int:
     from crawlers.run import submit_url
 
     try:
-        outcome = submit_url(settings, arguments.url)
+        submission = submit_url(settings, arguments.url, as_section=arguments.as_section, fork_server=False)
     except ValidationError as error:
         print(f"habari: {arguments.url!r} is not a web address: {error.errors()[0]['msg']}", file=sys.stderr)
         return EXIT_CONFIG
-    print(outcome.describe())
-    return 0 if outcome.ok and outcome.articles_indexed else 1
+    source, outcome = submission.source, submission.outcome
+    if submission.problem:
+        hint = "; to index the articles it links to: habari add-url --as-section URL"
+        print(f"habari: {submission.problem}{hint if submission.refused_as_listing else ''}", file=sys.stderr)
+        return 1
+    print(f"{outcome.articles_indexed} article{'' if outcome.articles_indexed == 1 else 's'} indexed from"
+          f" {submission.url} ({source.outlet}, source {source.id})")
+    return 0
 
 
 def _sources(settings: Settings, arguments: argparse.Namespace) -> int:
@@ -200,47 +230,68 @@ def _sources(settings: Settings, arguments: argparse.Namespace) -> int:
         print(f"habari: {error}", file=sys.stderr)
         return 1
     zone = ZoneInfo(settings.config.schedule.timezone)
-    table = Table(
-        "source", "outlet", "kind", "every", "last poll (EAT)", "outcome", "pages", "new", "robots-forbidden",
-        "failed pages", "last error",
-    )
+    width = shutil.get_terminal_size().columns
+    print(_source_line("source", "last poll (EAT)", "outcome", "new", "failed"))
     for status in statuses:
-        source, run = status.source, status.health.last_run if status.health else None
-        table.add_row(
-            source.id + ("" if source.enabled else " (off)"),
-            Text(source.outlet),
-            source.kind.value,
-            f"{source.interval_minutes} min",
-            run.finished_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if run else "never",
-            status.outcome if run else "",
-            str(run.pages_fetched) if run else "",
-            str(run.new_articles) if run else "",
-            str(run.robots_forbidden) if run else "",
-            status.failed_summary(),
-            Text(status.health.last_error or "") if status.health else Text(""),
-        )
-    Console().print(table)
+        print("\n".join(_source_lines(status, zone, width)))
     return 0
+
+
+def _source_line(source_id: str, last_poll: str, outcome: str, new: str, failed: str) -> str:
+    """The first line of a source in `habari sources`: 79 characters at most, beside an id of SOURCE_ID_WIDTH."""
+    return f"{source_id:<{SOURCE_ID_WIDTH}} {last_poll:<16}  {outcome:<22} {new:>5}  {failed:>6}".rstrip()
+
+
+def _source_lines(status: SourceStatus, zone: ZoneInfo, width: int) -> list[str]:
+    """A source's essentials on one line (its id on a line of its own when longer than SOURCE_ID_WIDTH), and
+    its outlet, kind, pages, failed pages by stage and last error on indented lines wrapped to `width`."""
+    source, run = status.source, status.health.last_run if status.health else None
+    source_id = source.id + ("" if source.enabled else " (off)")
+    lines = [source_id] if len(source_id) > SOURCE_ID_WIDTH else []
+    lines.append(_source_line(
+        "" if lines else source_id,
+        _local(run.finished_at, zone) if run else "never",
+        status.outcome if run else "",
+        str(run.new_articles) if run else "",
+        str(status.failed_pages or ""),
+    ))
+    about = f"{source.outlet} · {source.kind.value} every {source.interval_minutes} min"
+    if run:
+        about += f" · {run.pages_fetched} pages fetched"
+        about += f" · {run.robots_forbidden} links forbidden by robots.txt" if run.robots_forbidden else ""
+    details = [about]
+    if status.failed_by_stage:
+        details.append(f"failed pages: {status.failed_summary()}")
+    if status.health and status.health.last_error:
+        details.append(f"last error: {status.health.last_error}")
+    wrap = textwrap.TextWrapper(width=max(width, 40), initial_indent="  ", subsequent_indent="    ")
+    return lines + [line for detail in details for line in wrap.wrap(detail)]
+
+
+def _local(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime(LOCAL_FORMAT)
 
 
 def _search(settings: Settings, arguments: argparse.Namespace) -> int:
     from search_api.formatting import others_phrase
-    from store import SearchFilters, SearchRequest, StoreError, open_store
-    from store.query import QuerySyntaxError, parse_query
+    from search_api.params import ParameterError, SearchParams, build_request
+    from store import StoreError, open_store
 
+    if _refuse_unknown_sources(settings, arguments.source):
+        return EXIT_CONFIG
+    about = ("true" if arguments.about == "yes" else "false",) if arguments.about else ()
+    params = SearchParams(
+        q=arguments.query, sources=tuple(arguments.source), languages=tuple(arguments.language),
+        outlet_types=tuple(arguments.outlet_type), about=about, sort=arguments.sort, collapse=arguments.collapse,
+        date_from=arguments.date_from.isoformat() if arguments.date_from else "",
+        date_to=arguments.date_to.isoformat() if arguments.date_to else "", limit=arguments.limit,
+    )
+    zone = ZoneInfo(settings.config.schedule.timezone)
     try:
-        request = SearchRequest(
-            query=parse_query(arguments.query),
-            filters=SearchFilters(source_ids=tuple(arguments.source), languages=tuple(arguments.language),
-                                  outlet_types=tuple(arguments.outlet_type)),
-            facets=(),
-            sort=arguments.sort,
-            collapse=arguments.collapse,
-            histogram=False,
-            limit=arguments.limit,
-        )
-    except (QuerySyntaxError, ValueError) as error:
-        print(f"habari: {error}", file=sys.stderr)
+        request = replace(build_request(params, zone), facets=(), histogram=False)
+    except ParameterError as error:
+        problem = str(error).removeprefix(f"parameter '{error.parameter}': ")
+        print(f"habari: {SEARCH_OPTIONS.get(error.parameter, error.parameter)}: {problem}", file=sys.stderr)
         return EXIT_CONFIG
     try:
         with open_store(settings) as store:
@@ -248,12 +299,15 @@ def _search(settings: Settings, arguments: argparse.Namespace) -> int:
     except StoreError as error:
         print(f"habari: {error}", file=sys.stderr)
         return 1
+    if arguments.json:
+        _write_lines(_hit_record(hit, zone) for hit in result.hits)
+        return 0
     console = Console(highlight=False)
     console.print(_search_total(result, request.collapse), markup=False)
     for hit in result.hits:
         article = hit.article
-        date = article.published.date().isoformat() if article.published else "undated"
-        console.print(Text("\n").append(article.title, style="bold").append(f"  {article.outlet}, {date}"))
+        published = f"{_local(article.published, zone)} EAT" if article.published else "undated"
+        console.print(Text("\n").append(article.title, style="bold").append(f"  {article.outlet}, {published}"))
         console.print(Text(f"  {article.url}"))
         for snippet in hit.highlights.get("text", [])[:1]:
             console.print(_terminal_snippet(snippet))
@@ -261,6 +315,21 @@ def _search(settings: Settings, arguments: argparse.Namespace) -> int:
             outlets = ", ".join(_other_outlets(hit))
             console.print(Text(f"  {others_phrase(hit)[1]}").append(f": {outlets}" if outlets else "", style="dim"))
     return 0
+
+
+def _hit_record(hit: SearchHit, zone: ZoneInfo) -> dict:
+    """A search hit as `habari search --json` writes it: its time in the council's zone, its snippet as text."""
+    article = hit.article
+    snippet = next(iter(hit.highlights.get("text", [])), "")
+    return {
+        "doc_id": article.doc_id, "title": article.title, "url": article.url, "outlet": article.outlet,
+        "source_id": article.source_id,
+        "published": article.published.astimezone(zone).isoformat() if article.published else None,
+        "language": article.language, "about_council": article.about_council, "topics": list(article.topics),
+        "sentiment": article.sentiment, "cluster_id": article.cluster_id,
+        "snippet": html.unescape(re.sub(r"</?mark>", "", snippet)),
+        "others": [{"doc_id": other.doc_id, "url": other.url, "outlet": other.outlet} for other in hit.others],
+    }
 
 
 def _search_total(result: SearchResult, collapsed: bool) -> str:
@@ -307,10 +376,7 @@ def _reprocess(settings: Settings, arguments: argparse.Namespace) -> int:
     from store import StoreError, open_store
     from store.archive import WarcArchive
 
-    known = {source.id for source in settings.config.sources}
-    unknown = sorted(set(arguments.source) - known)
-    if unknown:
-        print(f"habari: unknown source {', '.join(unknown)}; known: {', '.join(sorted(known))}", file=sys.stderr)
+    if _refuse_unknown_sources(settings, arguments.source):
         return EXIT_CONFIG
     request = ReprocessRequest(Stage(arguments.stage), arguments.since, tuple(sorted(set(arguments.source))))
     checkpoints = CheckpointFile(settings.data_dir / "reprocess-checkpoint.json")
@@ -339,6 +405,20 @@ def _reprocess(settings: Settings, arguments: argparse.Namespace) -> int:
 
 def _reprocess_totals(tally: ReprocessTally) -> str:
     return f"{tally.done:,} read, {tally.indexed:,} updated, {sum(tally.skipped.values()):,} not indexed"
+
+
+def _search_limit(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= MAX_SEARCH_LIMIT:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to {MAX_SEARCH_LIMIT}")
+    return int(text)
+
+
+def _typed_day(text: str) -> date:
+    """A day as the officer types it, DD/MM/YYYY (the page's way), or YYYY-MM-DD."""
+    try:
+        return datetime.strptime(text, "%d/%m/%Y").date() if "/" in text else date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day written DD/MM/YYYY or YYYY-MM-DD") from None
 
 
 def _positive(text: str) -> int:

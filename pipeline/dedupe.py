@@ -59,6 +59,8 @@ CREATE TABLE IF NOT EXISTS merges (
     into_id TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS merges_into ON merges (into_id);
+CREATE TABLE IF NOT EXISTS merges_applied (id INTEGER PRIMARY KEY CHECK (id = 1), number INTEGER NOT NULL);
+INSERT OR IGNORE INTO merges_applied (id, number) VALUES (1, 0);
 """
 
 
@@ -237,6 +239,15 @@ class StoryClusters:
         rows = self._db.execute("SELECT number, absorbed, into_id FROM merges WHERE number > ? ORDER BY number",
                                 (after,))
         return [ClusterMerge(*row) for row in rows]
+
+    def merges_applied(self) -> int:
+        """The number of the last merge whose articles the store holds under the surviving cluster (0: none)."""
+        return self._db.execute("SELECT number FROM merges_applied").fetchone()[0]
+
+    def mark_applied(self, number: int) -> None:
+        """Remembers that the store's articles follow every merge up to `number`; a lower number changes nothing."""
+        with write_transaction(self._db):
+            self._db.execute("UPDATE merges_applied SET number = MAX(number, ?)", (number,))
 
     def close(self) -> None:
         self._db.close()

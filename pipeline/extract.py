@@ -52,6 +52,7 @@ _PUBLICATION_TIME_ELEMENT = (
 PUBLISHED_TIME_ELEMENTS = XPath(f"//time[{_PUBLICATION_TIME_ELEMENT}]/@datetime")
 OTHER_TIME_ELEMENTS = XPath(f"//time[not({_PUBLICATION_TIME_ELEMENT})]/@datetime")
 ARTICLE_TYPE = re.compile(r"Article|Posting")  # schema.org's NewsArticle, ReportageNewsArticle, BlogPosting, ...
+OPEN_GRAPH_ARTICLE = XPath('//meta[(@property="og:type" or @name="og:type") and contains(@content, "article")]')
 ISO_DATE_AND_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
 JSON_LD_MAX_DATES = 100  # datePublished values read from one page's JSON-LD (a live blog has one per update)
 # Whitespace outside JSON strings, dropped for those regular expressions: trafilatura's JSON_MINIFY, but a string
@@ -186,8 +187,16 @@ def _publication_time_on(tree: HtmlElement, day: date) -> datetime | None:
     return others.pop() if len(others) == 1 else None
 
 
-def _json_ld_published(tree: HtmlElement) -> Iterator[str]:
-    """datePublished of the JSON-LD nodes that are articles or postings, then of any other node."""
+def has_article_marks(tree: HtmlElement) -> bool:
+    """Whether the page says it is an article: Open Graph type article, a publication-time <meta>, or a JSON-LD
+    article or posting with its publication time (home and section pages carry none of them)."""
+    return bool(OPEN_GRAPH_ARTICLE(tree) or PUBLISHED_META(tree) or next(_json_ld_published(tree, articles_only=True),
+                                                                          None))
+
+
+def _json_ld_published(tree: HtmlElement, articles_only: bool = False) -> Iterator[str]:
+    """datePublished of the JSON-LD nodes that are articles or postings, then (unless `articles_only`) of any
+    other node."""
     articles, others = [], []
     for script in JSON_LD_SCRIPTS(tree):
         try:
@@ -202,11 +211,12 @@ def _json_ld_published(tree: HtmlElement) -> Iterator[str]:
                 published = node.get("datePublished")
                 if isinstance(published, str):
                     kinds = node.get("@type")
-                    kinds = " ".join(kinds) if isinstance(kinds, list) else str(kinds)
+                    kinds = " ".join(map(str, kinds)) if isinstance(kinds, list) else str(kinds)
                     (articles if ARTICLE_TYPE.search(kinds) else others).append(published)
                 pending.extend(reversed([value for value in node.values() if isinstance(value, (list, dict))]))
     yield from articles
-    yield from others
+    if not articles_only:
+        yield from others
 
 
 def _with_time_of_day(text: str) -> datetime | None:

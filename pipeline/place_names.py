@@ -28,6 +28,19 @@ _CUE_BEFORE = re.compile(
     r"(?:[^\W\d_]+(?:\s*,\s*|\s+(?:na|and)\s+))*$"
 )
 _CUE_AFTER = re.compile(r"^\s+(?:ward|village|kata|kijiji)\b")
+# Before a name: a school, clinic, hospital, market, station or prison named after the place ("Sekondari Mtoni",
+# "Zahanati ya Kati", "Kituo cha Afya cha Sokoni"); only for a name not in lower case ("shule ya awali" is the word).
+_INSTITUTION_BEFORE = re.compile(
+    r"\b(?:shule|sekondari|msingi|zahanati|hospitali|soko|kituo|afya|polisi|gereza)(?:\s+(?:ya|la|cha|wa))?\s+$"
+)
+# Right before a name followed by a capitalised word: what introduces a place ("huko Dunda Mashariki"), not a person.
+PLACE_INTRODUCERS = frozenset({
+    "huko", "huku", "hapa", "hapo", "pale", "katika", "ktk", "kutoka", "toka", "kwenda", "kuelekea", "hadi", "mpaka",
+    "ndani", "karibu", "jirani", "mjini", "jijini", "wilayani", "mkoani", "ya", "wa", "la", "cha", "za", "vya", "kwa",
+    "in", "at", "from", "to", "of", "near",
+})
+# After an everyday word, in any case: what makes it the name of a venue or a business ("Mlimani city", "Amani Mall").
+VENUE_WORDS = frozenset({"city", "mall", "plaza", "hotel", "club", "centre", "center", "tower", "towers"})
 # After a name: the district it is in. Ours makes it the council's place; another district makes it a namesake.
 _DISTRICT_AFTER = re.compile(
     r"^(?:\s+(?:ward|village))?[\s,]+(?:(?:[^\W\d_]+\s+){0,2}?"
@@ -53,10 +66,24 @@ class Judgement:
 
 
 @cache
-def everyday_words() -> frozenset[str]:
-    """The shipped list (lexicons/everyday_sw.tsv): words of real Swahili tweets written mostly in lower case."""
+def _everyday_counts() -> dict[str, tuple[int, int]]:
+    """The shipped list (lexicons/everyday_sw.tsv): each word, and how often real tweets write it in lower case and
+    capitalised inside a sentence."""
     table = files("pipeline.lexicons").joinpath("everyday_sw.tsv").read_text(encoding="utf-8")
-    return frozenset(line.split("\t", 1)[0] for line in table.splitlines() if line and not line.startswith("#"))
+    rows = (line.split("\t") for line in table.splitlines() if line and not line.startswith("#"))
+    return {row[0]: (int(row[1]), int(row[2])) for row in rows}
+
+
+@cache
+def everyday_words() -> frozenset[str]:
+    """The words of real Swahili tweets written in lower case at least half as often as capitalised."""
+    return frozenset(_everyday_counts())
+
+
+def _seldom_lower(folded: str) -> bool:
+    """Not an everyday word, or one that tweets capitalise at least as often as not (a name written as a handle)."""
+    lower, capitalised = _everyday_counts().get(folded, (0, 0))
+    return capitalised >= lower
 
 
 def _fold(text: str) -> str:
@@ -120,7 +147,14 @@ class PlaceJudge:
             return Judgement(Verdict.PLACE, f"before '{after.split()[0]}'")
         if named == self._district:
             return Judgement(Verdict.PLACE, f"with the district after it ({where})")
+        institution = _INSTITUTION_BEFORE.search(folded_before)
+        if institution and not text[start].islower():
+            return Judgement(Verdict.PLACE, f"after '{before[institution.start():].split()[0]}'")
         if not self.everyday(term):
+            surname = self._surname_after(text, start, end)
+            if surname:
+                return Judgement(Verdict.NOT_PLACE, f"'{term}' here is a person's given name ({text[start:end]} "
+                                                    f"{surname})")
             return Judgement(Verdict.PLACE, f"a {kind} name that is not an everyday word")
         return self._everyday_word(text, start, end)
 
@@ -154,6 +188,18 @@ class PlaceJudge:
             return run[0][0]
         return None
 
+    def _surname_after(self, text: str, start: int, end: int) -> str | None:
+        """The surname when a capitalised name word follows and nothing before introduces a place: "Bondia Kaole
+        Mwakinyo", "hapa Dunda Kulaya anaeleza" (not "huko Dunda Mashariki", nor "Dunda NBS", in capitals)."""
+        following = NEXT_WORD.match(text, end)
+        if not following or not _capitalised(word := following.group(1)) or not _seldom_lower(folded := _fold(word)) \
+                or folded in self._own_words:
+            return None
+        previous = self._word_before(text, start)
+        if previous and _fold(previous[0]) in PLACE_INTRODUCERS:
+            return None
+        return word
+
     def _everyday_word(self, text: str, start: int, end: int) -> Judgement:
         word = text[start:end]
         if not word[:1].isupper():
@@ -170,7 +216,7 @@ class PlaceJudge:
     def _longer_name(self, text: str, start: int, end: int) -> str | None:
         """A capitalised name that this everyday word ends or starts: Afrika ya Kati, Unguja Mjini, Mlimani City."""
         following = NEXT_WORD.match(text, end)
-        if following and self._name_like(following.group(1)):
+        if following and (self._name_like(following.group(1)) or _fold(following.group(1)) in VENUE_WORDS):
             return f"followed by '{following.group(1)}'"
         previous = self._word_before(text, start)
         if previous and _capitalised(previous[0]) and self._name_like(previous[0]) \

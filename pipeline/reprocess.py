@@ -2,7 +2,8 @@
 again (stage `extract`), or every stored article's text through the analysis stages (stage `analyse`).
 
 Results are upserted in batches under the same document ids; after each batch a checkpoint is saved, so a
-stopped run resumes where it was. Story membership already assigned is kept (an article keeps its story).
+stopped run resumes where it was. Story membership already assigned is kept (an article keeps its story, or takes
+the one its story was merged into).
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from pydantic import TypeAdapter, ValidationError
 from w3lib.encoding import http_content_type_encoding
 
 from pipeline.chain import Analysis, Document, Failed, Pipeline, Rejected
+from pipeline.dedupe import StoryClusters
+from pipeline.indexing import StoryIndexer
 from pipeline.normalise import canonical_url, doc_id_for
 from pipeline.page import FeedEntry, FetchedPage, PageContext
 from settings.config import HabariConfig, first_problem
@@ -161,23 +164,24 @@ class Reprocessor:
             self._store_jobs(request, start, tally, list(failed_before.values()))
         pending = _Pending(failed_before)
         position = start or Checkpoint(request)
-        with _worked(jobs, self._pipeline, self._workers) as outcomes:
+        with StoryClusters(self._pipeline.stories_path) as stories, \
+                _worked(jobs, self._pipeline, self._workers) as outcomes:
+            indexer = StoryIndexer(self._store, stories)
             for outcome in outcomes:
                 tally.read += 1
                 pending.add(outcome, tally)
                 position = replace(outcome.position, done=tally.done)
                 if len(pending.articles) >= BATCH_SIZE:
-                    self._write(pending, position, tally, progress)
-        self._write(pending, position, tally, progress)
+                    self._write(indexer, pending, position, tally, progress)
+            self._write(indexer, pending, position, tally, progress)
         self._store.refresh()
         self._checkpoints.clear()
         return tally
 
-    def _write(self, pending: _Pending, position: Checkpoint, tally: ReprocessTally,
+    def _write(self, indexer: StoryIndexer, pending: _Pending, position: Checkpoint, tally: ReprocessTally,
                progress: Callable[[ReprocessTally], None] | None) -> None:
         articles, failures, settled = pending.take()
-        if articles:
-            tally.indexed += self._store.upsert(articles)
+        tally.indexed += indexer.index(articles)  # with none, it still applies the merges an earlier run left
         if failures:
             self._store.record_failures(failures)
         if settled:

@@ -9,6 +9,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from store.archive import ArchiveError
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 API_PREFIX = "/api/"
 STORE_UNAVAILABLE = "The article store is not available right now"
 ARCHIVE_UNREADABLE = "The archived copy cannot be read back"
+NO_SUCH_PAGE = "Hakuna ukurasa huu · There is no such page"
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -29,6 +31,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(StoreError, _store_unavailable)
     app.add_exception_handler(ArchiveError, _archive_unreadable)
+    app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(NotSignedIn, _not_signed_in)
     app.add_exception_handler(Forbidden, _forbidden)
     app.add_exception_handler(CsrfRefused, _csrf_refused)
@@ -82,3 +85,11 @@ async def _forbidden(request: Request, error: Forbidden) -> Response:
 async def _csrf_refused(request: Request, error: CsrfRefused) -> Response:
     return error_response(request, 403, ErrorResponse(
         detail="This form did not come from Habari's own page (a missing or stale CSRF token): reload the page and try again."))
+
+
+async def _http_error(request: Request, error: HTTPException) -> Response:
+    """Starlette's own errors (no route, a method not allowed): JSON under /api as FastAPI gives it, else the page."""
+    if request.url.path.startswith(API_PREFIX):
+        return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+    detail = f"{NO_SUCH_PAGE}: {request.url.path}" if error.status_code == 404 else str(error.detail)
+    return error_response(request, error.status_code, ErrorResponse(detail=detail))

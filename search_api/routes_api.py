@@ -1,16 +1,20 @@
-"""The JSON API under /api: search with filters, facets and highlights; one article; sources; health.
+"""The JSON API under /api: search with filters, facets and highlights; exports; one article; sources; health.
 
 Every route reads the store through the `get_store` dependency; failures become JSON messages.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Response
+from fastapi.responses import StreamingResponse
 
 from search_api.auth import requires
 from search_api.roles import Permission
 from search_api.deps import SettingsDep, StoreDep, ZoneDep
+from search_api.exports import MAX_EXPORT_ROWS, ExportFormat, encoded_rows
 from search_api.params import SearchParams, build_request, search_params
 from search_api.schemas import (
     ArticleOut,
@@ -51,6 +55,28 @@ def article(doc_id: str, store: StoreDep, zone: ZoneDep) -> ArticleOut:
     if found is None:
         raise HTTPException(status_code=404, detail=f"no article with id '{doc_id}'")
     return ArticleOut.from_article(found, zone)
+
+
+@router.get("/export.{export_format}", response_class=StreamingResponse, responses={
+    **_ERRORS, 200: {"description": "CSV (UTF-8 with a byte-order mark) or JSON Lines, one article a row.",
+                     "content": {"text/csv": {}, "application/x-ndjson": {}}}},
+    dependencies=[Depends(requires(Permission.SEARCH))])
+def export(
+    export_format: Annotated[ExportFormat, Path(description="csv or jsonl.")],
+    params: Annotated[SearchParams, Depends(search_params)], store: StoreDep, zone: ZoneDep,
+) -> StreamingResponse:
+    """Every article matching the search, not folded into stories, in its order (paging ignored), at most
+    100,000, streamed. `X-Total-Count` says how many match; a larger set holds the first 100,000."""
+    request = build_request(params, zone)
+    total = store.search(replace(request, facets=(), histogram=False, collapse=False, offset=0, limit=1)).total
+    today = datetime.now(zone).strftime("%Y-%m-%d")
+    headers = {
+        "Content-Disposition": f'attachment; filename="habari-{today}.{export_format}"',
+        "X-Total-Count": str(total),
+        "Cache-Control": "no-store",
+    }
+    rows = encoded_rows(store.matching(request, MAX_EXPORT_ROWS), export_format, zone)
+    return StreamingResponse(rows, media_type=export_format.media_type, headers=headers)
 
 
 @router.get("/sources", response_model=SourcesResponse, responses={503: {"model": ErrorResponse}},

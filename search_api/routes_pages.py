@@ -21,6 +21,7 @@ from search_api.auth import requires
 from search_api.roles import Permission
 from search_api.deps import SettingsDep, StoreDep, ZoneDep
 from search_api.errors import error_response
+from search_api.exports import MAX_EXPORT_ROWS, ExportFormat
 from search_api.formatting import local_time, others_phrase, safe_link, snapshot_path, utc
 from search_api.params import DEFAULT_LIMIT, QUERY_HELP, ParameterError, SearchParams, build_request, search_params
 from search_api.query_help import examples
@@ -128,7 +129,8 @@ class Pager:
 def search_page(
     request: Request, params: ParamsDep, store: StoreDep, settings: SettingsDep, zone: ZoneDep
 ) -> Response:
-    form = {"params": params, "sources": settings.config.sources, "languages": tuple(LANGUAGE_NAMES), "help": QUERY_HELP}
+    form = {"params": params, "sources": settings.config.sources, "languages": tuple(LANGUAGE_NAMES), "help": QUERY_HELP,
+            "max_export": MAX_EXPORT_ROWS}
     try:
         search = build_request(params, zone)
     except ParameterError as error:
@@ -144,6 +146,7 @@ def search_page(
         "histogram": _histogram(result.histogram, params),
         "pager": _pager(result, search, params),
         "indexed": result.total > 0 or store.count() > 0,
+        "exports": _export_links(params, result.total),
     }
     return render(request, "search.html", {**form, "error": None, "error_parameter": None, "result": view})
 
@@ -319,8 +322,19 @@ def _toggled(values: tuple[str, ...], value: str) -> tuple[str, ...]:
     return tuple(v for v in values if v != value) if value in values else (*values, value)
 
 
-def _href(params: SearchParams, **changes: object) -> str:
-    """The page's own address for these parameters with some changed (empty ones left out)."""
+def _export_links(params: SearchParams, total: int) -> dict[str, str] | None:
+    """Where the whole result set downloads in each format, every article (not folded) in the search's order;
+    None when nothing matched."""
+    if not total:
+        return None
+    return {str(export_format): _href(params, path=f"/api/export.{export_format}", offset=0, limit=DEFAULT_LIMIT,
+                                      collapse=True)
+            for export_format in ExportFormat}
+
+
+def _href(params: SearchParams, path: str = "/", **changes: object) -> str:
+    """The address of `path` (the page itself by default) for these parameters with some changed (empty ones left
+    out)."""
     p = replace(params, **changes)
     pairs: list[tuple[str, str | int]] = [("q", p.q)]
     repeated = (("source", p.sources), ("language", p.languages), ("topic", p.topics), ("sentiment", p.sentiments),
@@ -335,4 +349,4 @@ def _href(params: SearchParams, **changes: object) -> str:
     if p.limit != DEFAULT_LIMIT:
         pairs.append(("limit", p.limit))
     query = urlencode([(name, value) for name, value in pairs if value])
-    return f"/?{query}" if query else "/"
+    return f"{path}?{query}" if query else path

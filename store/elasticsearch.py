@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -24,10 +24,12 @@ from store.models import (
     MAX_STORY_OTHERS,
     Article,
     ArticleSelection,
+    Correction,
     DayCount,
     FacetBucket,
     FailedPage,
     FetchRecord,
+    SavedSearch,
     SearchFilters,
     SearchHit,
     SearchRequest,
@@ -35,6 +37,7 @@ from store.models import (
     SourceHealth,
     SourceRun,
     StoryMember,
+    saved_search_key,
     story_member_fields,
 )
 from store.query import QueryNode
@@ -43,13 +46,14 @@ from store.tokens import indexed_text
 if TYPE_CHECKING:
     from settings.environment import Settings
 
-INDEX_VERSION = 3  # raise it when a mapping changes: opening the store then moves every document to the new index
+INDEX_VERSION = 4  # raise it when a mapping changes: opening the store then moves every document to the new index
 BULK_CHUNK = 500
 MGET_CHUNK = 500
 FACET_SIZE = 50
 STORY_PRECISION = 3000
 GROUP_SEARCHES = 4  # a page's collapsed stories fetch their inner hits this many at a time (one at a time otherwise)
 MOVE_KEEP_ALIVE = "5m"  # how long the old index's point in time lasts between two pages of a move
+STORY_MOVE_ROUNDS = 5  # passes over an absorbed story's articles while other writes keep changing some of them
 _KEPT_TEXT = {"type": "text", "index": False}  # searched through its words field instead
 _WORDS = {"type": "text", "analyzer": WORDS_ANALYZER, "index_options": "positions"}
 _KEYWORD = {"type": "keyword"}
@@ -87,6 +91,7 @@ MAPPING = {
         "topics": _KEYWORD,
         "sentiment": _KEYWORD,
         "sentiment_confidence": {"type": "float"},
+        "corrections": {"type": "object", "enabled": False},  # kept to show who corrected what, not searched
         "entities": {
             "properties": {
                 "people": _KEYWORD,
@@ -123,8 +128,8 @@ class _Alias:
 
 
 class ElasticsearchStore(ArticleStore):
-    """Reads and writes go through the aliases `index`, `index-fetches`, `index-failures` and `index-runs`; each
-    alias has a template covering its versioned indices (`index-v*` and so on)."""
+    """Reads and writes go through the aliases `index`, `index-fetches`, `index-failures`, `index-runs` and
+    `index-saved`; each alias has a template covering its versioned indices (`index-v*` and so on)."""
 
     def __init__(self, client: Elasticsearch, index: str) -> None:
         self.client = client
@@ -132,6 +137,7 @@ class ElasticsearchStore(ArticleStore):
         self.fetches_index = f"{index}-fetches"
         self.failures_index = f"{index}-failures"
         self.runs_index = f"{index}-runs"
+        self.saved_index = f"{index}-saved"
         self.url = ", ".join(node.base_url for node in client.transport.node_pool.all())
         self._ready = False
         self._setup_lock = threading.Lock()
@@ -152,9 +158,25 @@ class ElasticsearchStore(ArticleStore):
             raise StoreError(f"bad Elasticsearch URL {settings.es_url!r}: {error}") from error
         return cls(client, settings.es_index)
 
-    def upsert(self, articles: Iterable[Article]) -> int:
+    def _put_articles(self, articles: list[Article]) -> int:
         actions = ({"_op_type": "index", "_id": a.doc_id, "_source": article_document(a)} for a in articles)
         return self._bulk(self.index, actions, "articles")
+
+    def _stored_corrections(self, doc_ids: list[str]) -> dict[str, tuple[Correction, ...]]:
+        """By mget, which is realtime: a correction made a moment ago is kept by the next write."""
+        found: dict[str, tuple[Correction, ...]] = {}
+        with self._errors("corrections lookup"):
+            self._ensure_index()
+            for start in range(0, len(doc_ids), MGET_CHUNK):
+                response = self.client.mget(index=self.index, ids=doc_ids[start : start + MGET_CHUNK],
+                                            source_includes=["corrections"])
+                for document in response["docs"]:
+                    if "error" in document:
+                        raise self._failure("corrections lookup", self.index, _reason(document["error"]))
+                    listed = document.get("_source", {}).get("corrections") if document["found"] else None
+                    if listed:
+                        found[document["_id"]] = tuple(map(Correction.from_record, listed))
+        return found
 
     def get(self, doc_id: str) -> Article | None:
         with self._errors(f"get {doc_id}"):
@@ -212,6 +234,22 @@ class ElasticsearchStore(ArticleStore):
                 yield from (Article.from_record(hit["_source"]) for hit in hits)
                 after = hits[-1]["sort"]
 
+    def matching(self, request: SearchRequest, limit: int) -> Iterator[Article]:
+        """In pages of BULK_CHUNK by search_after on the request's order, which ends with doc_id."""
+        query = _full_query(request.query, request.filters)
+        order = _NEWEST_FIRST if request.by_newest else _BEST_FIRST
+        after, left = None, limit
+        with self._errors("read matching articles"):
+            self._ensure_index()
+            while left > 0:
+                page = self.client.search(index=self.index, query=query, size=min(BULK_CHUNK, left), sort=order,
+                                          search_after=after, track_total_hits=False)
+                hits = page["hits"]["hits"]
+                if not hits:
+                    return
+                yield from (Article.from_record(hit["_source"]) for hit in hits)
+                after, left = hits[-1]["sort"], left - len(hits)
+
     def count(self, filters: SearchFilters = SearchFilters()) -> int:
         with self._errors("count"):
             self._ensure_index()
@@ -227,6 +265,41 @@ class ElasticsearchStore(ArticleStore):
                     return False
                 raise
         return True
+
+    def move_stories(self, into: Mapping[str, str]) -> int:
+        """Each article of an absorbed story is indexed again whole (update_by_query would lose its words fields,
+        which _source leaves out), on condition that it is unchanged since it was read; one written meanwhile is
+        read again in the next pass, until a pass finds none left under an absorbed id."""
+        moved = 0
+        with self._errors("move stories"):
+            self._ensure_index()
+            for _ in range(STORY_MOVE_ROUNDS):
+                self.client.indices.refresh(index=self.index)  # articles upserted a moment ago are moved too
+                found = [0]
+                written = self._write(self.index, self._moves(into, found), "articles moved to another story")
+                moved += written
+                if written == found[0]:
+                    return moved
+        raise self._failure("move stories", self.index, f"articles still changing after {STORY_MOVE_ROUNDS} passes")
+
+    def _moves(self, into: Mapping[str, str], found: list[int]) -> Iterator[dict]:
+        """An `index` action, conditional on the sequence number read, for each article under an absorbed id,
+        counted in `found`; read in pages by search_after on doc_id, so the moved ones are behind the cursor."""
+        query = {"terms": {"cluster_id": list(into)}}
+        after = None
+        while True:
+            page = self.client.search(index=self.index, query=query, size=BULK_CHUNK, sort=[{"doc_id": "asc"}],
+                                      search_after=after, seq_no_primary_term=True, track_total_hits=False)
+            hits = page["hits"]["hits"]
+            if not hits:
+                return
+            found[0] += len(hits)
+            for hit in hits:
+                article = Article.from_record(hit["_source"])
+                moved = replace(article, cluster_id=into[article.cluster_id])
+                yield {"_op_type": "index", "_id": hit["_id"], "if_seq_no": hit["_seq_no"],
+                       "if_primary_term": hit["_primary_term"], "_source": article_document(moved)}
+            after = hits[-1]["sort"]
 
     def fetch_records(self, urls: Iterable[str]) -> dict[str, FetchRecord]:
         """Looked up by id with mget, which is realtime: a record saved a moment ago is found."""
@@ -262,6 +335,29 @@ class ElasticsearchStore(ArticleStore):
     def clear_failures(self, urls: Iterable[str]) -> None:
         actions = map(es_operations.clear_failure_action, dict.fromkeys(urls))
         self._bulk(self.failures_index, actions, "cleared failures")
+
+    def save_search(self, search: SavedSearch) -> None:
+        with self._errors(f"save the search {search.name!r}", self.saved_index):
+            self._ensure_index()
+            self.client.index(index=self.saved_index, id=search.key, document=search.to_record(), refresh="wait_for")
+
+    def saved_searches(self) -> list[SavedSearch]:
+        """Every saved search, read at one point in time (they are few: the team's)."""
+        with self._errors("saved searches", self.saved_index):
+            self._ensure_index()
+            found = [SavedSearch.from_record(hit["_source"]) for hit in self._every_document(self.saved_index)]
+        return sorted(found, key=lambda search: search.key)
+
+    def delete_search(self, name: str) -> bool:
+        with self._errors(f"delete the search {name!r}", self.saved_index):
+            self._ensure_index()
+            try:
+                self.client.delete(index=self.saved_index, id=saved_search_key(name), refresh="wait_for")
+            except NotFoundError as error:
+                if _is_missing_document(error):
+                    return False
+                raise
+        return True
 
     def record_source_run(self, run: SourceRun) -> None:
         """Refreshed at once so source_health sees it; runs are few (one per source per poll)."""
@@ -310,6 +406,7 @@ class ElasticsearchStore(ArticleStore):
             _Alias(self.failures_index, es_operations.FAILURES_MAPPING, "Habari pages whose processing failed",
                    _unchanged),
             _Alias(self.runs_index, es_operations.RUNS_MAPPING, "Habari source runs, one per poll", _unchanged),
+            _Alias(self.saved_index, es_operations.SAVED_MAPPING, "Habari saved searches, one per name", _unchanged),
         ]
 
     def _ensure_index(self) -> None:
@@ -410,7 +507,7 @@ class ElasticsearchStore(ArticleStore):
     def _write(self, index: str, actions: Iterable[dict], what: str) -> int:
         """Write bulk actions to one index; any rejected document is a StoreError naming the first. A `create`
         whose document is there already is no failure (moves copy with it, see _move), nor a `delete` of one
-        that is not there."""
+        that is not there, nor a conditional `index` of one changed since it was read (see move_stories)."""
         written, failures, first = 0, 0, ""
         results = streaming_bulk(
             self.client,
@@ -425,7 +522,7 @@ class ElasticsearchStore(ArticleStore):
                 written += 1
                 continue
             [(operation, outcome)] = item.items()
-            if (operation, outcome.get("status")) in (("create", 409), ("delete", 404)):
+            if (operation, outcome.get("status")) in (("create", 409), ("delete", 404), ("index", 409)):
                 continue
             failures += 1
             if not first:

@@ -40,6 +40,18 @@ RUNS_MAPPING = {
         "failed_pages": _COUNT,
     },
 }
+SAVED_MAPPING = {
+    "dynamic": "strict",
+    "properties": {
+        "key": {"type": "keyword"},
+        "name": STORED_ONLY,
+        "query": STORED_ONLY,
+        "filters": {"type": "object", "enabled": False},
+        "owner": {"type": "keyword"},
+        "created_at": {"type": "date"},
+        "updated_at": {"type": "date"},
+    },
+}
 FAILURES_MAPPING = {
     "dynamic": "strict",
     "properties": {

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from dataclasses import MISSING, Field, asdict, dataclass, field, fields
 from datetime import date, datetime, timedelta, timezone
+from enum import StrEnum
 from typing import Any, ClassVar, Literal, Self
 
 from store.query import QueryNode
 
 MAX_WINDOW = 10_000  # offset + limit: deeper pages are refused, as Elasticsearch refuses them
+MAX_LIMIT = 500  # hits in one page
 FACET_FIELDS = ("source_id", "outlet", "outlet_type", "language", "about_council", "topics", "sentiment", "places",
                 "people", "organisations")
 Sentiment = Literal["positive", "neutral", "negative"]
@@ -57,12 +59,62 @@ class Entities:
     titled_people: tuple[str, ...] = ()
 
 
+class CorrectedField(StrEnum):
+    """The parts of an article's analysis an officer can correct."""
+
+    SENTIMENT = "sentiment"
+    TOPICS = "topics"
+    ABOUT_COUNCIL = "about_council"
+    STORY = "story"
+
+
+CorrectionValue = str | bool | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Correction:
+    """An officer's correction of one field: the value that now holds (a sentiment, topic ids, True or False, or
+    for the story OWN_STORY or the doc_id of an article whose story this one joins), who made it and when, what
+    Habari had said (`replaced`), and why (`note`)."""
+
+    field: CorrectedField
+    value: CorrectionValue
+    corrected_by: str
+    corrected_at: datetime
+    replaced: CorrectionValue | None = None
+    note: str = ""
+
+    OWN_STORY: ClassVar[str] = "own"
+
+    def to_record(self) -> dict:
+        return {**asdict(self), "field": self.field.value, "value": _listed(self.value),
+                "replaced": _listed(self.replaced), "corrected_at": _iso(self.corrected_at)}
+
+    @classmethod
+    def from_record(cls, record: dict) -> Correction:
+        field_name = CorrectedField(record["field"])
+        return cls(field_name, _corrected_value(field_name, record["value"]), record["corrected_by"],
+                   _parse_iso(record["corrected_at"]), _corrected_value(field_name, record.get("replaced")),
+                   record.get("note") or "")
+
+
+def _listed(value: CorrectionValue | None) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _corrected_value(field_name: CorrectedField, value: object) -> CorrectionValue | None:
+    if value is None:
+        return None
+    return tuple(value) if field_name is CorrectedField.TOPICS else value
+
+
 @dataclass(frozen=True)
 class Article:
     """One indexed news article; `doc_id` is a stable hash of `url` (the canonical URL).
 
-    The analysis fields come from the pipeline: the story cluster it belongs to (the id never changes;
-    the cluster's lead is its earliest member), the council's mentions, topics, sentiment and entities.
+    The analysis fields come from the pipeline: the story cluster it belongs to (the id changes only when a
+    later article shows two clusters to be one story; the cluster's lead is its earliest member), the council's
+    mentions, topics, sentiment and entities.
     """
 
     doc_id: str
@@ -87,6 +139,7 @@ class Article:
     sentiment: Sentiment | None = None
     sentiment_confidence: float | None = None  # the tone's calibrated probability, 0 to 1; None if scored before it was kept
     entities: Entities = field(default_factory=Entities)
+    corrections: tuple[Correction, ...] = ()  # the officers' corrections, oldest first; the latest of a field holds
 
     @property
     def story_id(self) -> str:
@@ -100,6 +153,7 @@ class Article:
         record["topics"] = list(self.topics)
         record["mentions"] = list(record["mentions"])
         record["entities"] = {name: list(values) for name, values in record["entities"].items()}
+        record["corrections"] = [correction.to_record() for correction in self.corrections]
         record["fetched_at"] = _iso(self.fetched_at)
         record["published"] = _iso(self.published) if self.published else None
         return record
@@ -118,7 +172,41 @@ class Article:
         values["topics"] = tuple(record.get("topics") or ())
         found = record.get("entities") or {}
         values["entities"] = Entities(**{name: tuple(found.get(name) or ()) for name in Entities.__dataclass_fields__})
+        values["corrections"] = tuple(Correction.from_record(item) for item in record.get("corrections") or ())
         return cls(**values)
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    """A search kept under a name for the team: the query as typed and the filters by the names the page's address
+    gives them (source, topic, from, about…), who saved it and when. Names are unique regardless of case."""
+
+    name: str
+    query: str
+    filters: tuple[tuple[str, tuple[str, ...]], ...]
+    owner: str
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def key(self) -> str:
+        return saved_search_key(self.name)
+
+    def to_record(self) -> dict:
+        return {"key": self.key, "name": self.name, "query": self.query,
+                "filters": {name: list(values) for name, values in self.filters}, "owner": self.owner,
+                "created_at": _iso(self.created_at), "updated_at": _iso(self.updated_at)}
+
+    @classmethod
+    def from_record(cls, record: dict) -> SavedSearch:
+        filters = tuple((name, tuple(values)) for name, values in record["filters"].items())
+        return cls(record["name"], record["query"], filters, record["owner"], _parse_iso(record["created_at"]),
+                   _parse_iso(record["updated_at"]))
+
+
+def saved_search_key(name: str) -> str:
+    """What makes two names the same saved search: case and surrounding spaces aside."""
+    return " ".join(name.split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -192,8 +280,9 @@ class SearchRequest:
             raise ValueError(f"unknown facet field(s): {', '.join(sorted(unknown))}")
         if self.sort not in SORT_ORDERS:
             raise ValueError(f"unknown sort order {self.sort!r}: use one of {', '.join(SORT_ORDERS)}")
-        if self.offset < 0 or not 0 < self.limit <= 500 or self.offset + self.limit > MAX_WINDOW:
-            raise ValueError(f"offset must be >= 0, limit between 1 and 500, and offset + limit at most {MAX_WINDOW:,}")
+        if self.offset < 0 or not 0 < self.limit <= MAX_LIMIT or self.offset + self.limit > MAX_WINDOW:
+            raise ValueError(f"offset must be >= 0, limit between 1 and {MAX_LIMIT}, and offset + limit at most"
+                             f" {MAX_WINDOW:,}")
 
     @property
     def by_newest(self) -> bool:

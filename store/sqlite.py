@@ -9,7 +9,7 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,8 +19,10 @@ from store.highlight import highlights
 from store.models import (
     Article,
     ArticleSelection,
+    Correction,
     FailedPage,
     FetchRecord,
+    SavedSearch,
     SearchFilters,
     SearchHit,
     SearchRequest,
@@ -28,6 +30,7 @@ from store.models import (
     SourceHealth,
     SourceRun,
     StoryMember,
+    saved_search_key,
 )
 from store.sqlite_file import connect_shared, statements, write_transaction
 from store.tantivy_index import IndexBusy, IndexedStory, SearchIndex
@@ -35,7 +38,7 @@ from store.tantivy_index import IndexBusy, IndexedStory, SearchIndex
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_SECONDS = 30.0
-SCHEMA_VERSION = 6  # 6: failed_pages
+SCHEMA_VERSION = 7  # 6: failed_pages; 7: articles_by_cluster and saved_searches
 MAX_PARAMS = 500
 REBUILD_CHUNK = 1000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -54,6 +57,7 @@ CREATE TABLE IF NOT EXISTS articles (
     text TEXT NOT NULL,
     record TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS articles_by_cluster ON articles (json_extract(record, '$.cluster_id'));
 CREATE TABLE IF NOT EXISTS store_identity (id INTEGER PRIMARY KEY CHECK (id = 1), token TEXT NOT NULL);
 INSERT OR IGNORE INTO store_identity (id, token) VALUES (1, lower(hex(randomblob(16))));
 CREATE TABLE IF NOT EXISTS article_changes (revision INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL);
@@ -89,6 +93,7 @@ CREATE TABLE IF NOT EXISTS failed_pages (
     failed_us INTEGER NOT NULL,
     record TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS saved_searches (key TEXT PRIMARY KEY, name TEXT NOT NULL, record TEXT NOT NULL);
 """
 # Before version 5, an FTS5 table and a table of facet values, kept by triggers, did the searching.
 _BEFORE_5 = """
@@ -108,6 +113,9 @@ DROP INDEX IF EXISTS articles_published;
 _UPSERT = f"""
 INSERT INTO articles ({", ".join(_COLUMNS)}) VALUES ({", ".join("?" for _ in _COLUMNS)})
 ON CONFLICT(doc_id) DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])}
+"""
+_MOVE_STORY = """
+UPDATE articles SET record = json_set(record, '$.cluster_id', ?) WHERE json_extract(record, '$.cluster_id') = ?
 """
 _SAVE_FETCH = f"""
 INSERT INTO fetch_records ({", ".join(_FETCH_COLUMNS)}) VALUES ({", ".join("?" for _ in _FETCH_COLUMNS)})
@@ -179,22 +187,27 @@ class SqliteStore(ArticleStore):
                 self._db.execute(statement)
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
-    def upsert(self, articles: Iterable[Article]) -> int:
+    def _put_articles(self, articles: list[Article]) -> int:
         rows = [_to_row(article) for article in articles]
         self._write(_UPSERT, rows)
         self._catch_up(0.0)
         return len(rows)
+
+    def _stored_corrections(self, doc_ids: list[str]) -> dict[str, tuple[Correction, ...]]:
+        rows = self._fetch_in(
+            "SELECT doc_id, json_extract(record, '$.corrections') FROM articles WHERE doc_id IN ({marks})"
+            " AND json_array_length(record, '$.corrections') > 0",
+            doc_ids,
+        )
+        return {doc_id: tuple(map(Correction.from_record, json.loads(listed))) for doc_id, listed in rows}
 
     def get(self, doc_id: str) -> Article | None:
         row = self._fetch("SELECT title, text, record FROM articles WHERE doc_id = ?", (doc_id,))
         return _to_article(*row[0]) if row else None
 
     def search(self, request: SearchRequest) -> SearchResult:
-        self._index.follow()
-        try:
+        with self._searching():
             found = self._index.search(request)
-        except ValueError as error:  # Tantivy refusing a query the parser let through
-            raise StoreError(f"SQLite store {self.path}: search failed: {error}") from error
         rows = {story.row for story in found.page} | {row for story in found.page for row in story.other_rows}
         articles = self._articles(rows)
         hits = [_hit(story, articles, request) for story in found.page if story.row in articles]
@@ -214,6 +227,14 @@ class SqliteStore(ArticleStore):
             yield from (_to_article(title, text, record) for _, title, text, record in rows)
             params[0] = rows[-1][0]
 
+    def matching(self, request: SearchRequest, limit: int) -> Iterator[Article]:
+        with self._searching():
+            rows = self._index.matching_rows(request, limit)
+        for start in range(0, len(rows), REBUILD_CHUNK):
+            chunk = rows[start : start + REBUILD_CHUNK]
+            articles = self._articles(set(chunk))
+            yield from (articles[row] for row in chunk if row in articles)
+
     def count(self, filters: SearchFilters = SearchFilters()) -> int:
         self._index.follow()
         return self._index.count(SearchRequest(filters=filters, facets=()))
@@ -224,18 +245,19 @@ class SqliteStore(ArticleStore):
         self._catch_up(0.0)
         return deleted
 
+    def move_stories(self, into: Mapping[str, str]) -> int:
+        """One UPDATE per absorbed story, by the index on the record's cluster_id; the change log then
+        re-indexes the moved articles (their story key) as it does any write."""
+        with self._lock, self._errors("move stories"), write_transaction(self._db):
+            moved = sum(self._db.execute(_MOVE_STORY, (survivor, absorbed)).rowcount
+                        for absorbed, survivor in into.items())
+        self._catch_up(0.0)
+        return moved
+
     def fetch_records(self, urls: Iterable[str]) -> dict[str, FetchRecord]:
-        wanted = list(dict.fromkeys(urls))
-        found: dict[str, FetchRecord] = {}
-        for start in range(0, len(wanted), MAX_PARAMS):
-            chunk = wanted[start : start + MAX_PARAMS]
-            rows = self._fetch(
-                f"SELECT {', '.join(_FETCH_COLUMNS)} FROM fetch_records"
-                f" WHERE url IN ({', '.join('?' for _ in chunk)})",
-                chunk,
-            )
-            found.update((row[0], _to_fetch_record(*row)) for row in rows)
-        return found
+        rows = self._fetch_in(f"SELECT {', '.join(_FETCH_COLUMNS)} FROM fetch_records WHERE url IN ({{marks}})",
+                              list(dict.fromkeys(urls)))
+        return {row[0]: _to_fetch_record(*row) for row in rows}
 
     def save_fetch_records(self, records: Iterable[FetchRecord]) -> None:
         self._write(_SAVE_FETCH, [_fetch_row(record) for record in records])
@@ -262,6 +284,20 @@ class SqliteStore(ArticleStore):
 
     def source_health(self) -> list[SourceHealth]:
         return [_to_health(*row) for row in self._fetch(_HEALTH)]
+
+    def save_search(self, search: SavedSearch) -> None:
+        self._write("INSERT OR REPLACE INTO saved_searches (key, name, record) VALUES (?, ?, ?)",
+                    [(search.key, search.name, json.dumps(search.to_record(), ensure_ascii=False))])
+
+    def saved_searches(self) -> list[SavedSearch]:
+        rows = self._fetch("SELECT record FROM saved_searches ORDER BY key")
+        return [SavedSearch.from_record(json.loads(record)) for (record,) in rows]
+
+    def delete_search(self, name: str) -> bool:
+        key = saved_search_key(name)
+        existed = bool(self._fetch("SELECT 1 FROM saved_searches WHERE key = ?", (key,)))
+        self._write("DELETE FROM saved_searches WHERE key = ?", [(key,)])
+        return existed
 
     def refresh(self) -> None:
         """Bring the search index up to every committed write, waiting for another process's indexing."""
@@ -316,32 +352,26 @@ class SqliteStore(ArticleStore):
             after = rows[-1][0]
 
     def _articles_by_doc_id(self, doc_ids: list[str]) -> list[tuple[int, Article]]:
-        found = []
-        for start in range(0, len(doc_ids), MAX_PARAMS):
-            chunk = doc_ids[start : start + MAX_PARAMS]
-            found += self._fetch(
-                f"SELECT rowid, title, text, record FROM articles WHERE doc_id IN ({', '.join('?' for _ in chunk)})",
-                chunk,
-            )
+        found = self._fetch_in("SELECT rowid, title, text, record FROM articles WHERE doc_id IN ({marks})", doc_ids)
         return [(row, _to_article(title, text, record)) for row, title, text, record in found]
 
     def _articles(self, rows: set[int]) -> dict[int, Article]:
-        wanted = sorted(rows)
-        found: dict[int, Article] = {}
-        for start in range(0, len(wanted), MAX_PARAMS):
-            chunk = wanted[start : start + MAX_PARAMS]
-            found.update(
-                (row, _to_article(title, text, record)) for row, title, text, record in self._fetch(
-                    f"SELECT rowid, title, text, record FROM articles WHERE rowid IN ({', '.join('?' for _ in chunk)})",
-                    chunk,
-                )
-            )
-        return found
+        found = self._fetch_in("SELECT rowid, title, text, record FROM articles WHERE rowid IN ({marks})", sorted(rows))
+        return {row: _to_article(title, text, record) for row, title, text, record in found}
 
     def _write(self, sql: str, rows: list[tuple]) -> None:
         """Run one statement over all rows in a single transaction."""
         with self._lock, self._errors("write"), write_transaction(self._db):
             self._db.executemany(sql, rows)
+
+    def _fetch_in(self, sql: str, values: list) -> list[tuple]:
+        """The rows of `sql`, whose `{marks}` is the placeholders of an IN list, for all `values`: asked
+        MAX_PARAMS at a time, as SQLite limits a statement's parameters."""
+        found: list[tuple] = []
+        for start in range(0, len(values), MAX_PARAMS):
+            chunk = values[start : start + MAX_PARAMS]
+            found += self._fetch(sql.format(marks=", ".join("?" * len(chunk))), chunk)
+        return found
 
     def _fetch(self, sql: str, params: Iterable = ()) -> list[tuple]:
         """Reads run on a connection of their own per thread, so searches never wait for one another."""
@@ -351,6 +381,15 @@ class SqliteStore(ArticleStore):
                 reader = self._readers.connection = self._connect()
         with self._errors("read"):
             return reader.execute(sql, tuple(params)).fetchall()
+
+    @contextmanager
+    def _searching(self) -> Iterator[None]:
+        """Reads the index as it now is; Tantivy refusing a query the parser let through is a StoreError."""
+        self._index.follow()
+        try:
+            yield
+        except ValueError as error:
+            raise StoreError(f"SQLite store {self.path}: search failed: {error}") from error
 
     @contextmanager
     def _errors(self, action: str) -> Iterator[None]:

@@ -213,6 +213,12 @@ class SearchIndex:
             histogram=_days(found["days"]) if request.histogram else [],
         )
 
+    def matching_rows(self, request: SearchRequest, limit: int) -> list[int]:
+        """The rows of the first `limit` matches in the request's order, not folded into stories."""
+        searcher = self._index.searcher()
+        query = compile_search(self.schema, request.query, request.filters)
+        return [row for _, row, _ in self._ranked(searcher, query, request, limit).ranked]
+
     def count(self, request: SearchRequest) -> int:
         return self._index.searcher().search(compile_search(self.schema, request.query, request.filters), 1).count
 

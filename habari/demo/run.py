@@ -42,6 +42,8 @@ def run_demo(settings: Settings) -> None:
         )
         for site_id, url in urls.items():
             log.info("demo site %s at %s", site_id, url)
+        log.info("to search the demo from a terminal: HABARI_DATA_DIR=%s HABARI_CONFIG_DIR=%s habari search QUERY",
+                 demo_dir, demo_dir / "config")
         stop = threading.Event()
         threading.Thread(target=_publish_over_time, args=(web, content.upcoming, stop), daemon=True).start()
         try:

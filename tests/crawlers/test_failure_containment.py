@@ -43,7 +43,7 @@ def test_one_articles_failure_is_recorded_and_the_rest_are_indexed(store_setting
     assert [(outcome.pages_fetched, outcome.failed) for outcome in again] == [(0, {}), (0, {})]
     assert store.failed_pages() == [failure]
 
-    fixed = submit_url(settings.model_copy(update={"extra_stages": ()}), url, limits=LOCAL_WEB)
+    fixed = submit_url(settings.model_copy(update={"extra_stages": ()}), url, limits=LOCAL_WEB).outcome
     assert (fixed.ok, fixed.articles_indexed) == (True, 1)
     assert store.failed_pages() == [] and len(all_articles(store)) == 4
 

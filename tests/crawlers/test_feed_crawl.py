@@ -73,7 +73,7 @@ def test_broken_feeds_are_reported_per_source(make_settings, news_web):
     ]
     missing, not_a_feed = crawl(with_sources(make_settings(), sources), limits=LOCAL_WEB)
 
-    assert (missing.ok, missing.error) == (False, f"feed {herald}/feed-that-moved.xml: HTTP 404")
+    assert (missing.ok, missing.error) == (False, f"feed {herald}/feed-that-moved.xml: HTTP 404 Not Found")
     assert not not_a_feed.ok and "not valid RSS/Atom" in not_a_feed.error
 
 

@@ -40,7 +40,7 @@ def test_failures_are_described_briefly():
     request = Request("http://example.test/rss.xml")
     not_found = Failure(HttpError(Response(request.url, status=404, request=request)))
 
-    assert describe_failure(not_found) == "HTTP 404"
+    assert describe_failure(not_found) == "HTTP 404 Not Found"
     assert describe_failure(Failure(IgnoreRequest("Forbidden by robots.txt"))) == "Forbidden by robots.txt"
     assert describe_failure(Failure(TimeoutError())) == "TimeoutError"
 

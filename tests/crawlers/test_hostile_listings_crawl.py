@@ -152,8 +152,8 @@ def test_a_submitted_url_is_fetched_and_indexed_at_once_even_when_fetched_before
 ):
     settings = with_sources(store_settings, ())
     url = f"{hostile_web.urls['coast-observer']}/articles/{CHARSET_SLUG}"
-    first = submit_url(settings, url, limits=TIGHT)
-    again = submit_url(settings, url, limits=TIGHT)
+    first = submit_url(settings, url, limits=TIGHT).outcome
+    again = submit_url(settings, url, limits=TIGHT).outcome
 
     assert [(o.ok, o.pages_fetched, o.articles_indexed) for o in (first, again)] == [(True, 1, 1), (True, 1, 1)]
     assert hostile_web.site("coast-observer").times_requested(f"/articles/{CHARSET_SLUG}") == 2

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from crawlers.run import submit_url
 from settings.config import Source
-from store import open_store
+from store import SearchRequest, open_store
 from tests.crawlers.hostile import TIGHT, crawl_run, fresh_settings
 from tests.fakeweb import HUGE_SLUG, LOOP_SLUG, SLOW_SECONDS, SLOW_SLUG
 
@@ -46,6 +46,24 @@ def test_a_page_that_times_out_is_too_big_or_loops_fails_its_source_with_the_rea
 
 def test_add_url_of_a_page_that_loops_reports_the_failure(hostile_web, tmp_path):
     url = f"{hostile_web.urls['coast-observer']}/articles/{LOOP_SLUG}"
-    outcome = submit_url(fresh_settings(tmp_path, ()), url, limits=QUICK)
+    submission = submit_url(fresh_settings(tmp_path, ()), url, limits=QUICK)
 
-    assert not outcome.ok and outcome.error.startswith(f"page {url}: ") and "redirect" in outcome.error
+    assert submission.problem.startswith(f"could not fetch {url}: ") and "redirect" in submission.problem
+
+
+def test_add_url_keeps_a_configured_sites_source_and_outlet_and_refuses_its_listings(hostile_web, tmp_path):
+    base = hostile_web.urls["coast-observer"]
+    site = Source(id="observer-rss", outlet="Coast Observer", outlet_type="newspaper", kind="rss",
+                  url=f"{base}/rss.xml", language="en")
+    settings = fresh_settings(tmp_path, [site])
+    article = submit_url(settings, f"{base}/articles/mapinga-market-stalls-rebuilt", limits=QUICK)
+    again = submit_url(settings, f"{base}/articles/mapinga-market-stalls-rebuilt", limits=QUICK)
+    with open_store(settings) as store:
+        (stored,) = store.search(SearchRequest(limit=5)).hits
+    assert (article.problem, again.problem, again.source.id) == (None, None, "observer-rss")
+    assert (stored.article.source_id, stored.article.outlet) == ("observer-rss", "Coast Observer")
+
+    home = submit_url(settings, f"{base}/", limits=QUICK)
+    assert home.refused_as_listing and "it is a listing" in home.problem
+    missing = submit_url(settings, f"{base}/articles/no-such-story", limits=QUICK)
+    assert missing.problem == f"could not fetch {base}/articles/no-such-story: HTTP 404 Not Found"

@@ -2,6 +2,7 @@
 (stories folded, or every article; best match or newest first)."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -71,7 +72,7 @@ def test_search_prints_matching_articles_with_the_match_marked(make_settings, tm
     result = habari("search", "kaole", HABARI_DATA_DIR=str(settings.data_dir))
     assert result.returncode == 0, result.stderr
     assert "1 matching article in 1 story\n" in result.stdout
-    assert "Mradi wa maji Kaole <b>" in result.stdout and "2026-11-01" in result.stdout
+    assert "Mradi wa maji Kaole <b>" in result.stdout and "01/11/2026 03:00 EAT" in result.stdout
     assert "https://mwananchi.example/a1" in result.stdout
     assert "<mark>" not in result.stdout
 
@@ -105,7 +106,7 @@ def test_search_no_collapse_lists_every_article_newest_first(make_settings):
     result = habari("search", "barabara", "--no-collapse", "--sort", "newest", HABARI_DATA_DIR=str(settings.data_dir))
     assert result.returncode == 0, result.stderr
     assert "5 matching articles\n" in result.stdout and "other outlet" not in result.stdout
-    days = [f"2026-11-0{day}" for day in (5, 4, 3, 2, 1)]
+    days = [f"0{day}/11/2026" for day in (5, 4, 3, 2, 1)]
     assert [result.stdout.index(day) for day in days] == sorted(result.stdout.index(day) for day in days)
 
 
@@ -124,9 +125,47 @@ def test_sources_lists_each_sources_failed_pages_by_stage(make_settings):
             FailedPage(f"https://mwananchi.co.tz/habari/{n}", "mwananchi-rss", stage, "IndexError: x", at)
             for n, stage in enumerate(("entities", "entities", "extract"))
         ])
-    result = habari("sources", HABARI_DATA_DIR=str(settings.data_dir), COLUMNS="250")
-    row = next(line for line in result.stdout.splitlines() if "mwananchi-rss" in line)
-    assert "3 (entities: 2, extract: 1)" in row and result.returncode == 0
+        store.record_source_run(SourceRun("habarileo-sitemap", at, at, False, error="sitemap https://habarileo.co.tz/"
+                                          "sitemap.xml: " + "HTTP 503 Service Unavailable " * 6))
+    result = habari("sources", HABARI_DATA_DIR=str(settings.data_dir), COLUMNS="80")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    row = lines.index(next(line for line in lines if line.startswith("mwananchi-rss ")))
+    assert "20/11/2026 12:00" in lines[row] and " ok " in lines[row]
+    assert lines[row].split()[-2:] == ["19", "3"]  # new articles, failed pages
+    assert "failed pages: 3 (entities: 2, extract: 1)" in result.stdout
+    failing = next(line for line in lines if line.startswith("habarileo-sitemap "))
+    assert "failed (1 in a row)" in failing and "last error: sitemap https://habarileo.co.tz/" in result.stdout
+
+
+def test_search_refuses_an_unknown_source_as_crawl_does(make_settings):
+    data = str(make_settings().data_dir)
+    searched, crawled = (habari(command, *arguments, "--source", "no-such-source", HABARI_DATA_DIR=data)
+                         for command, arguments in (("search", ("maji",)), ("crawl", ())))
+    assert searched.returncode == crawled.returncode == 2
+    assert searched.stderr == crawled.stderr and "no-such-source" in searched.stderr
+
+
+def test_search_limit_and_dates_are_checked_by_option_name(make_settings):
+    data = str(make_settings().data_dir)
+    limit = habari("search", "maji", "--limit", "0", HABARI_DATA_DIR=data)
+    assert limit.returncode == 2 and "--limit" in limit.stderr and "offset" not in limit.stderr
+    day = habari("search", "maji", "--from", "31/02/2026", HABARI_DATA_DIR=data)
+    assert day.returncode == 2 and "--from" in day.stderr and "DD/MM/YYYY" in day.stderr
+    backwards = habari("search", "maji", "--from", "05/11/2026", "--to", "2026-11-01", HABARI_DATA_DIR=data)
+    assert backwards.returncode == 2 and "--to" in backwards.stderr
+
+
+def test_search_narrows_to_eat_days_and_writes_json_lines(make_settings):
+    settings = make_settings()
+    _road_story(settings)  # published at 09:00 UTC (12:00 EAT) on 1 to 5 November
+    result = habari("search", "barabara", "--no-collapse", "--from", "02/11/2026", "--to", "2026-11-03", "--json",
+                    HABARI_DATA_DIR=str(settings.data_dir))
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sorted(record["doc_id"] for record in records) == ["r2", "r3"]
+    assert {record["published"][-6:] for record in records} == {"+03:00"}
 
 
 def test_an_extra_stage_that_is_no_dotted_name_is_refused_at_start(tmp_path):

@@ -11,7 +11,7 @@ from html import escape
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract import extract
@@ -87,6 +87,7 @@ JSON_LD = st.one_of(
 
 @settings(max_examples=150, deadline=None)
 @given(meta=DATE_LIKE, json_ld=JSON_LD, time_element=DATE_LIKE)
+@example(meta="", json_ld='{"datePublished":"","@type":[null]}', time_element="")  # a null among the types
 def test_any_marks_give_a_utc_time_or_none(meta: str, json_ld: str, time_element: str):
     page = page_with_marks(meta, json_ld.replace("</", "<\\/"), time_element)
     extracted = extract(page, "https://habari.example.tz/a/b-c-d")

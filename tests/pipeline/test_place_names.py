@@ -65,6 +65,10 @@ def test_the_watch_file_adds_everyday_words_the_list_lacks():
         ("Soko jipya la Mjini, Bagamoyo limefunguliwa.", "Mjini", "capitalised inside a sentence"),
         ("Watoto wa Mlimani wilayani Bagamoyo wamepata madawati.", "Mlimani", "with the district after it"),
         ("Wakazi wa Kaole walilalamika.", "Kaole", "a village name that is not an everyday word"),
+        ("UMEME WAONDOA SIFURI SEKONDARI SOKONI", "SOKONI", "after 'SEKONDARI'"),
+        ("Wagonjwa wa Zahanati ya Kati wamepata dawa.", "Kati", "after 'Zahanati'"),
+        ("Wakazi wa Kaole Pwani walilalamika.", "Kaole", "a village name that is not an everyday word"),
+        ("Ofisi Dunda NBS imezindua chapisho.", "Dunda", "a ward name that is not an everyday word"),
     ],
 )
 def test_a_place_name_counts_with_the_evidence_it_was_used_as_one(judge, text, name, evidence):
@@ -89,6 +93,10 @@ def test_a_place_name_counts_with_the_evidence_it_was_used_as_one(judge, text, n
         ("Mhe Stanslaus Kondo alikabidhi saruji.", "Kondo", Verdict.NOT_PLACE, "person's name (Mhe Stanslaus Kondo)"),
         ("KWA MHE STANSLAUS KONDO MBUNGE WA JIMBO", "KONDO", Verdict.NOT_PLACE, "person's name (MHE STANSLAUS KONDO)"),
         ("Muuguzi Martin Dunda amesimamishwa kazi.", "Dunda", Verdict.NOT_PLACE, "person's name (Martin Dunda)"),
+        ("Bondia Kaole Mwakinyo amepewa zawadi.", "Kaole", Verdict.NOT_PLACE, "person's given name (Kaole Mwakinyo)"),
+        ("Mwanafunzi Dunda Kulaya anashikiliwa.", "Dunda", Verdict.NOT_PLACE, "person's given name (Dunda Kulaya)"),
+        ("Tawi la NMB Mlimani city litakuwa wazi.", "Mlimani", Verdict.NOT_PLACE, "followed by 'city'"),
+        ("Watoto wa shule ya kati walipewa vitabu.", "kati", Verdict.NOT_PLACE, "in lower case"),
     ],
 )
 def test_an_everyday_word_a_longer_name_another_district_or_a_person_is_not_the_place(judge, text, name, verdict,

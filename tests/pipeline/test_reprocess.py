@@ -12,6 +12,7 @@ from pipeline.page import FeedEntry, PageContext
 from pipeline.reprocess import NO_SOURCE, CheckpointFile, PipelineSpec, ReprocessRequest, Reprocessor, Stage
 from settings.environment import REPO_ROOT, Settings
 from store import ArticleStore
+from store.models import CorrectedField, Correction
 from store.archive import Capture, WarcArchive
 from tests.habari.test_cli import habari
 
@@ -82,6 +83,18 @@ def test_the_archive_alone_is_indexed_and_a_watch_change_reaches_every_stored_ar
     assert all(article.about_council for article in after)
     assert all(any(mention.term == "Msata" for mention in article.mentions)
                for article in after if "Msata" in article.title)
+
+
+def test_an_officers_corrections_outlast_reprocessing_both_stages(store, store_settings):
+    archive_pages(store_settings, ["Kaole", "Msata"])
+    reprocessor(store_settings, store).run(ReprocessRequest(Stage.extract))
+    kaole, msata = sorted(store.articles(), key=lambda article: article.title)
+    store.correct(kaole.doc_id, Correction(CorrectedField.SENTIMENT, "negative", "asha", FETCHED))
+    store.correct(msata.doc_id, Correction(CorrectedField.ABOUT_COUNCIL, True, "asha", FETCHED))
+    for stage in (Stage.analyse, Stage.extract):
+        reprocessor(store_settings, store).run(ReprocessRequest(stage), resume=False)
+        assert store.get(kaole.doc_id).sentiment == "negative" and store.get(msata.doc_id).about_council is True
+        assert store.get(msata.doc_id).corrections[0].corrected_by == "asha"
 
 
 @pytest.mark.parametrize("workers", [1, 2])

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -10,6 +9,7 @@ from hypothesis import strategies as st
 
 from bench.tagging import evaluate, evaluate_tone, load_set, load_taggers, load_tone_set, load_tweets
 from pipeline.sentiment import MAX_TEXT_CHARS, SentimentScorer
+from tests.timing import fastest_cpu_seconds
 
 SCORER = SentimentScorer()
 
@@ -51,17 +51,10 @@ def test_only_the_head_of_a_long_article_is_read():
 def test_sixteen_thousand_words_take_no_longer_than_a_short_text(language):
     phrase = "very good" if language == "en" else "nzuri sana"
     short, long = (" ".join([phrase] * (words // 2)) for words in (100, 16_000))
-
-    def seconds(text: str) -> float:
-        fastest = float("inf")
-        for _ in range(3):
-            began = time.perf_counter()
-            SCORER.score("", text, language)
-            fastest = min(fastest, time.perf_counter() - began)
-        return fastest
-
     assert SCORER.score("", long, language).label == "positive"
-    assert seconds(long) < 20 * seconds(short) + 0.05  # bounded: the text is cut at MAX_TEXT_CHARS
+    long_seconds, short_seconds = fastest_cpu_seconds(*(lambda text=text: SCORER.score("", text, language)
+                                                        for text in (long, short)), rounds=3)
+    assert long_seconds < 20 * short_seconds + 0.05  # bounded: the text is cut at MAX_TEXT_CHARS
 
 
 @settings(max_examples=200, deadline=None)

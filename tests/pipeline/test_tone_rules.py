@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.tone_rules import LexiconTone
+from tests.timing import fastest_cpu_seconds
 
 
 RULES = LexiconTone()
@@ -118,20 +118,9 @@ def test_a_score_on_the_bands_edge_is_past_it():
     assert reading.score == -reading.band and reading.label == "negative"
 
 
-def _fastest_reads(*texts: str, rounds: int = 5) -> list[float]:
-    """Each text's fastest read, the texts taken in turn so that a burst of other work slows all alike."""
-    fastest = [float("inf")] * len(texts)
-    for _ in range(rounds):
-        for number, text in enumerate(texts):
-            began = time.perf_counter()
-            RULES.read("", text, "en")
-            fastest[number] = min(fastest[number], time.perf_counter() - began)
-    return fastest
-
-
 def test_the_time_grows_linearly_with_the_text():
     short, long = (" ".join(["very good"] * words) for words in (4_000, 16_000))
-    short_seconds, long_seconds = _fastest_reads(short, long)
+    short_seconds, long_seconds = fastest_cpu_seconds(*(lambda text=text: RULES.read("", text, "en") for text in (short, long)))
     # four times the words: about four times the time when linear, sixteen when quadratic (as it was)
     assert long_seconds < 8 * short_seconds + 0.05
 

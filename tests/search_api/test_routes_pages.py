@@ -284,3 +284,16 @@ def test_newest_first_on_the_page(client, storied):
 def test_a_bad_sort_or_collapse_is_explained(client, params, words):
     response = client.get("/", params=params)
     assert response.status_code == 422 and words in unescape(response.text)
+
+
+@pytest.mark.parametrize("path", ["/nonexistent", "/articles/a%2Fb", "/section/habari"])
+def test_an_unknown_page_answers_with_the_html_error_page(client, path):
+    response = client.get(path)
+    assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
+    assert "Hakuna ukurasa huu · There is no such page" in response.text
+    assert response.headers["content-security-policy"].startswith("default-src 'none'")
+
+
+def test_an_unknown_api_route_keeps_json(client):
+    response = client.get("/api/nonexistent")
+    assert response.status_code == 404 and response.json() == {"detail": "Not Found"}

@@ -246,6 +246,20 @@ def test_a_story_is_one_hit_with_its_other_articles_folded_in(filled):
     assert ids(only_school) == ["school"] and only_school.hits[0].story_size == 1
 
 
+def test_moving_a_story_relabels_its_articles_for_search_facets_and_filters_and_keeps_them_searchable(filled):
+    filled.upsert([article("fresh", cluster_id="roads", published=NOW - timedelta(days=20))])  # not yet refreshed
+    assert filled.move_stories({"roads": "maji", "gone": "maji"}) == 2  # a story without articles moves none
+    assert filled.move_stories({"roads": "maji"}) == 0  # repeating it moves nothing more
+    filled.refresh()
+    assert filled.get("roads") == replace(CORPUS[1], cluster_id="maji")
+    folded = search(filled, collapse=True)
+    assert ids(folded) == ["maji", "undated"] and folded.stories == 2 and folded.hits[0].story_size == 4
+    assert filled.count(SearchFilters(cluster_ids=("maji",))) == 4
+    assert filled.count(SearchFilters(cluster_ids=("roads",))) == 0
+    assert ids(search(filled, "tarmac")) == ["roads"]  # its words are indexed still
+    assert {b.value: b.count for b in search(filled, facets=("topics",)).facets["topics"]}["roads"] == 1
+
+
 def test_collapsed_pages_count_stories(store):
     many = [article(f"s{n:02}-{m}", cluster_id=f"s{n:02}", text="Mkutano wa baraza Bagamoyo",
                     published=NOW - timedelta(hours=n, minutes=m)) for n in range(30) for m in range(3)]

@@ -278,3 +278,22 @@ def test_stores_opened_at_once_on_a_new_index_all_write(es_url, make_settings):
         stores[0].drop()
         for store in stores:
             store.close()
+
+
+@pytest.mark.elasticsearch
+def test_moving_a_story_never_replaces_an_article_written_while_it_was_read(es_store, monkeypatch):
+    es_store.upsert([replace(article(f"road-{number}"), cluster_id="roads") for number in range(3)])
+    newer = replace(article("road-1"), cluster_id="roads", topics=("health",))
+    reading = es_store._moves
+
+    def with_a_write_meanwhile(into, found):
+        for number, action in enumerate(reading(into, found)):
+            if number == 0 and found[0] == 3:  # the first pass: a crawl re-indexes one article after it was read
+                es_store.upsert([newer])
+            yield action
+
+    monkeypatch.setattr(es_store, "_moves", with_a_write_meanwhile)
+    assert es_store.move_stories({"roads": "maji"}) == 3  # two in the first pass, the newer one in the second
+    es_store.refresh()
+    assert es_store.get("road-1") == replace(newer, cluster_id="maji")
+    assert es_store.count(SearchFilters(cluster_ids=("maji",))) == 3
