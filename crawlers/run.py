@@ -30,8 +30,7 @@ from crawlers.source_stats import (
     failed_outcomes,
     outcomes_from_stats,
 )
-from crawlers.spider import NewsSpider
-from crawlers.spider import LISTING_NAMES
+from crawlers.spider import LISTING_NAMES, NewsSpider
 from pipeline.normalise import doc_id_for
 from settings.config import Language, OutletType, Source, SourceKind
 from settings.environment import Settings

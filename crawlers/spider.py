@@ -11,10 +11,10 @@ import hashlib
 import logging
 import zlib
 from collections import Counter
-from http import HTTPStatus
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
+from http import HTTPStatus
 from typing import Any
 
 import scrapy

@@ -9,6 +9,7 @@ import hashlib
 import logging
 import math
 import re
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -160,6 +161,25 @@ def _utc_text(published: datetime | None) -> str | None:
             timespec="microseconds")
 
 
+_MERGED_INTO = "SELECT into_id FROM merges WHERE absorbed = ?"
+
+
+def current_story_id(path: Path, cluster_id: str) -> str:
+    """The id a story's articles are found under now, read from the stories file without writing to it (a
+    search's `story` link made before a merge): its own, or that of the story it was merged into. A missing or
+    unreadable file changes nothing."""
+    if not path.is_file():
+        return cluster_id
+    try:
+        with contextlib.closing(sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True,
+                                                timeout=BUSY_TIMEOUT_SECONDS)) as db:
+            row = db.execute(_MERGED_INTO, (cluster_id,)).fetchone()
+    except (sqlite3.Error, UnicodeEncodeError) as error:
+        log.warning("story %r looked up as it is: the stories file %s could not be read (%s)", cluster_id, path, error)
+        return cluster_id
+    return cluster_id if row is None else row[0]
+
+
 class StoryClusters:
     """Incremental story clustering over a SQLite file shared by processes; None keeps it in memory."""
 
@@ -231,7 +251,7 @@ class StoryClusters:
 
     def current_cluster_id(self, cluster_id: str) -> str:
         """The id under which a cluster's members are now: its own, or that of the cluster it was merged into."""
-        row = self._db.execute("SELECT into_id FROM merges WHERE absorbed = ?", (cluster_id,)).fetchone()
+        row = self._db.execute(_MERGED_INTO, (cluster_id,)).fetchone()
         return cluster_id if row is None else row[0]
 
     def merges(self, after: int = 0) -> list[ClusterMerge]:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Query, Request
 
+from pipeline.dedupe import current_story_id
 from settings.config import OutletType
 from store import SearchFilters, SearchRequest
 from store.models import Sentiment, SortOrder
@@ -93,8 +94,9 @@ def search_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT,
                                 description="Hits per page (stories when collapsed).")] = DEFAULT_LIMIT,
 ) -> SearchParams:
-    """FastAPI dependency: the raw parameters; a form's empty 'any' choices are dropped, and a parameter
-    the search does not know is refused by name (a typo would otherwise be ignored in silence)."""
+    """FastAPI dependency: the raw parameters; a form's empty 'any' choices are dropped, a parameter the search
+    does not know is refused by name (a typo would otherwise be ignored in silence), and a story merged into
+    another since its link was made is searched under the id it has now."""
     unknown = sorted(set(request.query_params) - SEARCH_PARAMETERS)
     if unknown:
         names = ", ".join(f"'{name}'" for name in unknown)
@@ -111,7 +113,7 @@ def search_params(
         outlet_types=_present([kind.value for kind in outlet_type or ()]),
         organisations=_present(organisation),
         about=_present(about),
-        story=story.strip(),
+        story=current_story_id(request.app.state.settings.stories_path, story.strip()) if story.strip() else "",
         date_from=date_from.strip(),
         date_to=date_to.strip(),
         sort=sort,

@@ -5,7 +5,6 @@ stores keep the time of day their pages give.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -77,11 +76,4 @@ def test_habari_sources_shows_the_links_robots_txt_forbade(make_settings, coast_
     )
 
     assert listing.returncode == 0, listing.stderr
-    lines = listing.stdout.splitlines()
-    header, row = (cells(line) for line in lines if "robots-forbidden" in line or source.id in line)
-    assert dict(zip(header, row, strict=True))["robots-forbidden"] == "5"
-
-
-def cells(table_line: str) -> list[str]:
-    """The cells of one line of a rich table (its header is drawn with heavy lines)."""
-    return [cell.strip() for cell in re.split("[│┃]", table_line)[1:-1]]
+    assert "· 5 links forbidden by robots.txt" in listing.stdout

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 import pytest
 from fastapi.testclient import TestClient
 
+from pipeline.dedupe import StoryClusters
 from settings.environment import Settings
 from search_api import create_app
 from tests.search_api.conftest import signed_in
@@ -259,3 +260,17 @@ def test_outlet_type_is_a_facet_a_filter_and_a_field_of_each_hit(client):
     both = client.get("/api/search", params=[("outlet_type", "online"), ("outlet_type", "newspaper")]).json()
     assert both["total"] == 3
     assert client.get("/api/articles/maji").json()["outlet_type"] == "newspaper"
+
+
+def test_a_story_link_made_before_a_merge_finds_the_story_it_joined(client, storied, store_settings):
+    """A saved or shared `story=` link keeps working after a later article shows its story to be another's."""
+    sentences = [f"Sentensi ya {number} kuhusu ujenzi wa barabara ya Msata na fedha za halmashauri." for number in
+                 ("kwanza", "pili", "tatu", "nne", "tano", "sita", "saba", "nane", "tisa", "kumi")]
+    clusters = StoryClusters(store_settings.stories_path)
+    clusters.assign("msata-road", "Barabara", " ".join(sentences[:5]), None, site="one.tz")
+    clusters.assign("older-link", "Barabara", " ".join(sentences[5:]), None, site="two.tz")
+    assert clusters.assign("bridge", "Barabara ya Msata", " ".join(sentences), None, site="three.tz").merged == (
+        "older-link",)
+    body = client.get("/api/search", params={"story": "older-link"}).json()
+    assert {hit["doc_id"] for hit in body["hits"]} == {member.doc_id for member in ROAD_STORY}
+    assert client.get("/api/search", params={"story": "never-a-story"}).json()["total"] == 0
