@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Callable
 
 from search_api.roles import ROLE_NAMES, parse_role
 from search_api.users import UserError, UserStore
@@ -39,11 +40,11 @@ def add_user_commands(commands: argparse._SubParsersAction) -> None:
     revoke.set_defaults(handler=_revoke)
 
 
-def _run(settings: Settings, action) -> int:
+def _run(settings: Settings, action: Callable[[UserStore], None]) -> int:
     users = UserStore(settings.users_path)
     try:
         action(users)
-    except (UserError, ValueError) as error:
+    except ValueError as error:  # a UserError, or an unknown role
         print(f"habari user: {error}", file=sys.stderr)
         return EXIT_REFUSED
     finally:
@@ -61,16 +62,28 @@ def _password(arguments: argparse.Namespace) -> str:
 
 
 def _add(settings: Settings, arguments: argparse.Namespace) -> int:
-    return _run(settings, lambda users: users.add(arguments.name, parse_role(arguments.role), _password(arguments))
-                and print(f"added {arguments.name} ({arguments.role})"))
+    def add(users: UserStore) -> None:
+        role = parse_role(arguments.role)
+        users.add(arguments.name, role, _password(arguments))
+        print(f"added {arguments.name} ({role.value})")
+
+    return _run(settings, add)
 
 
 def _passwd(settings: Settings, arguments: argparse.Namespace) -> int:
-    return _run(settings, lambda users: users.set_password(arguments.name, _password(arguments)))
+    def change(users: UserStore) -> None:
+        users.set_password(arguments.name, _password(arguments))
+        print(f"new password for {arguments.name}; their sessions are signed out")
+
+    return _run(settings, change)
 
 
 def _remove(settings: Settings, arguments: argparse.Namespace) -> int:
-    return _run(settings, lambda users: users.remove(arguments.name))
+    def remove(users: UserStore) -> None:
+        users.remove(arguments.name)
+        print(f"removed {arguments.name}, their sessions and API tokens")
+
+    return _run(settings, remove)
 
 
 def _list(settings: Settings, arguments: argparse.Namespace) -> int:
@@ -93,4 +106,8 @@ def _token(settings: Settings, arguments: argparse.Namespace) -> int:
 
 
 def _revoke(settings: Settings, arguments: argparse.Namespace) -> int:
-    return _run(settings, lambda users: users.revoke_token(arguments.token_id))
+    def revoke(users: UserStore) -> None:
+        users.revoke_token(arguments.token_id)
+        print(f"revoked API token {arguments.token_id}")
+
+    return _run(settings, revoke)

@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from store.archive import WarcArchive
 from settings.environment import Settings
-from search_api import routes_api, routes_login, routes_pages, routes_snapshot
+from search_api import routes_api, routes_docs, routes_login, routes_pages, routes_snapshot
 from search_api.users import UserStore
 from search_api.errors import install_error_handlers
 from search_api.templating import STATIC_DIR, make_templates
@@ -22,6 +22,9 @@ def create_app(settings: Settings, store: ArticleStore) -> FastAPI:
         title="Habari",
         summary="Search the council's news coverage, in Swahili and English.",
         version="0.1.0",
+        openapi_url=None,  # search_api/routes_docs.py serves the schema and /docs to signed-in users only
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = store
@@ -30,6 +33,7 @@ def create_app(settings: Settings, store: ArticleStore) -> FastAPI:
     app.state.templates = make_templates()
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(routes_api.router)
+    app.include_router(routes_docs.router)
     app.include_router(routes_login.router)
     app.include_router(routes_pages.router)
     app.include_router(routes_snapshot.router)

@@ -1,5 +1,6 @@
 """Who is asking: a session cookie (pages) or a Bearer token (API), checked against the permission a route needs,
-and the CSRF checks every POST form passes (the session's token in a hidden field, and a same-origin Origin/Referer).
+and the CSRF checks every POST form passes: a same-origin Origin/Referer, and a token in a hidden field that matches
+the session's or, on the login form (no session yet), the pre-session cookie's (double submit).
 
 `requires(Permission.X)` is the one dependency routes declare; without a user, pages redirect to /login, /api gets 401.
 """
@@ -11,11 +12,14 @@ from typing import Annotated
 from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, Form, Request
+from starlette.responses import Response
 
 from search_api.roles import ROLE_PERMISSIONS, Permission
 from search_api.users import Session, User, UserStore
 
 SESSION_COOKIE = "habari_session"
+LOGIN_CSRF_COOKIE = "habari_login_csrf"
+LOGIN_TOKEN_LENGTH = 64  # hex digits
 
 
 class NotSignedIn(Exception):
@@ -110,9 +114,31 @@ def check_csrf(request: Request, users: UsersDep, csrf_token: Annotated[str, For
     return session
 
 
+def login_form_token(request: Request) -> str:
+    """The login form's CSRF token: the browser's pre-session cookie when it has a well-formed one, else a new one
+    (the login page sets it as the cookie)."""
+    token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    return token if len(token) == LOGIN_TOKEN_LENGTH and token.isalnum() else secrets.token_hex(LOGIN_TOKEN_LENGTH // 2)
+
+
+def check_login_csrf(request: Request, csrf_token: Annotated[str, Form()] = "") -> None:
+    """A login form from this site, whose hidden token is the one in its pre-session cookie."""
+    check_same_origin(request)
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not cookie or not secrets.compare_digest(csrf_token.encode(), cookie.encode()):
+        raise CsrfRefused()
+
+
+def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int | None, path: str = "/") -> None:
+    """One of Habari's cookies: HttpOnly, SameSite=Lax, and Secure whenever the client reached Habari over HTTPS."""
+    response.set_cookie(name, value, max_age=max_age, path=path, httponly=True, samesite="lax",
+                        secure=request_scheme(request) == "https")
+
+
 def local_path(target: str | None) -> str:
     """`target` when it is a path on this site, else /: a login's `next` never leads elsewhere."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if (not target or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or not target.isprintable()):
         return "/"
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:

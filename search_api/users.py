@@ -26,6 +26,7 @@ SESSION_IDLE = 2 * 3600  # seconds without a request
 FAILURE_WINDOW = 15 * 60
 MAX_FAILURES = 5  # per user name and per client address within FAILURE_WINDOW
 TOKEN_PREFIX = "habari_"
+FIRST_ADMIN_COMMAND = "habari user add NAME --role admin"  # what a fresh install says to run
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL,
                                   created REAL NOT NULL, last_login REAL);

@@ -1,4 +1,5 @@
-"""The web page in a real headless Chromium: search, boolean queries, highlights, a facet, a folded story,
+"""The web page in a real headless Chromium: signing in through the form (screenshots at 1280 and 390 pixels in
+/tmp/screens), search, boolean queries, highlights, a facet, a folded story,
 the newest-first order, the histogram, the article page; no script runs.
 
 Uses Debian's chromium through Playwright; where CI is set, a missing browser fails instead of skipping.
@@ -11,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -18,11 +20,11 @@ import uvicorn
 from settings.environment import StoreBackend
 from search_api import create_app
 from search_api.roles import Role
-from tests.search_api.conftest import PASSWORD
 from store import open_store
-from tests.search_api.conftest import CORPUS, ROAD_STORY, STORIES
+from tests.search_api.conftest import CORPUS, PASSWORD, ROAD_STORY, STORIES
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENS = Path("/tmp/screens")  # screenshots to look at, kept out of git
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -59,7 +61,7 @@ def site_url(make_settings) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(site_url):
+def browser():
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
             pytest.fail(f"browser tests must run in CI: no Chromium at {CHROMIUM} (apt-get install chromium)")
@@ -68,16 +70,50 @@ def page(site_url):
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        page = browser.new_page()
-        page.dialogs = []
-        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-        page.goto(site_url)
-        page.fill("#name", "afisa")
-        page.fill("#password", PASSWORD)
-        page.click("form[action='/login'] button")
-        page.wait_for_selector("#q")
-        yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(browser, site_url):
+    """A signed-in page on the search page; it records any dialog a script would open."""
+    page = browser.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(site_url)
+    sign_in(page)
+    return page
+
+
+def sign_in(page) -> None:
+    page.fill("#name", "afisa")
+    page.fill("#password", PASSWORD)
+    page.click("form[action='/login'] button")
+    page.wait_for_selector("#q")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_login_form_signs_in_and_leads_to_the_page_asked_for(browser, site_url, width):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(f"{site_url}/?q=bagamoyo")
+    assert page.url == f"{site_url}/login?next=%2F%3Fq%3Dbagamoyo"
+    assert page.inner_text("h1") == "Ingia · Sign in" and page.locator("nav").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENS / f"auth_login_{width}.png", full_page=True)
+    page.fill("#name", "afisa")
+    page.fill("#password", "not the password")
+    page.click("form[action='/login'] button")
+    assert "Wrong name or password" in page.inner_text("p.error")
+    page.screenshot(path=SCREENS / f"auth_login_wrong_{width}.png", full_page=True)
+    sign_in(page)
+    assert page.url == f"{site_url}/?q=bagamoyo" and page.locator("li.hit").count() == 3
+    assert "afisa (officer)" in page.inner_text("form.signed-in")
+    page.screenshot(path=SCREENS / f"auth_signed_in_{width}.png")
+    page.click("form.signed-in button")
+    page.wait_for_selector("form[action='/login']")
+    page.goto(site_url)
+    assert page.url.startswith(f"{site_url}/login")
 
 
 def search(page, query: str) -> None:
