@@ -34,7 +34,7 @@ class Forbidden(Exception):
 
 
 class CsrfRefused(Exception):
-    """A POST without the session's CSRF token, or from another site."""
+    """A POST form without its CSRF token (the session's, or the login form's pre-session one), or from another site."""
 
 
 def get_users(request: Request) -> UserStore:
@@ -45,16 +45,18 @@ UsersDep = Annotated[UserStore, Depends(get_users)]
 
 
 def request_scheme(request: Request) -> str:
-    """http or https as the client sees it: X-Forwarded-Proto only when HABARI_TRUSTED_PROXY is set."""
+    """http or https as the client sees it: X-Forwarded-Proto (the proxy's own, the last) only when
+    HABARI_TRUSTED_PROXY is set."""
     if request.app.state.settings.trusted_proxy and request.headers.get("x-forwarded-proto"):
-        return request.headers["x-forwarded-proto"].split(",")[0].strip().lower()
+        return request.headers["x-forwarded-proto"].split(",")[-1].strip().lower()
     return request.url.scheme
 
 
 def client_address(request: Request) -> str:
-    """The client's address, as the login rate limit counts it: X-Forwarded-For's first only behind a trusted proxy."""
+    """The client's address, as the login rate limit counts it: behind a trusted proxy, the last X-Forwarded-For
+    address, the one the proxy saw (those before it are the client's to write)."""
     if request.app.state.settings.trusted_proxy and request.headers.get("x-forwarded-for"):
-        return request.headers["x-forwarded-for"].split(",")[0].strip()
+        return request.headers["x-forwarded-for"].split(",")[-1].strip()
     return request.client.host if request.client else "unknown"
 
 

@@ -53,6 +53,8 @@ def login(request: Request, users: UsersDep, name: Annotated[str, Form()] = "", 
         return _login_form(request, users, local_path(next), message, 429)
     if result.session_id is None:
         return _login_form(request, users, local_path(next), "Jina au nenosiri si sahihi · Wrong name or password.", 401)
+    if SESSION_COOKIE in request.cookies:
+        users.logout(request.cookies[SESSION_COOKIE])  # a login replaces the browser's earlier session
     response = RedirectResponse(local_path(next), status_code=303)
     set_cookie(request, response, SESSION_COOKIE, result.session_id, max_age=SESSION_LIFETIME)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path=LOGIN_PATH)

@@ -102,6 +102,13 @@ def test_logout_is_refused_without_its_token_or_from_another_site(app, fields, h
     assert is_signed_in(client)
 
 
+def test_signing_in_again_replaces_the_browsers_earlier_session(app):
+    client = sign_in(client_of(app))
+    earlier = client.cookies[SESSION_COOKIE]
+    assert client.post("/login", data=login_form(client, "afisa")).status_code == 303
+    assert client.cookies[SESSION_COOKIE] != earlier and users_of(app).session(earlier) is None
+
+
 def test_logout_with_its_token_from_this_site_ends_the_session(app):
     client = sign_in(client_of(app))
     response = client.post("/logout", data={"csrf_token": csrf_token(client)}, headers={"Origin": "http://testserver"})
@@ -156,6 +163,8 @@ def test_too_many_failures_from_one_address_refuse_it_for_every_name(make_app):
     for number in range(MAX_FAILURES):
         assert attacker.post("/login", data=login_form(attacker, f"guess{number}", "wrong password")).status_code == 401
     assert attacker.post("/login", data=login_form(attacker, "afisa")).status_code == 429
+    spoofing = client_of(app, **{"X-Forwarded-For": "10.9.9.9, 10.0.0.7"})  # the proxy appends what it saw
+    assert spoofing.post("/login", data=login_form(spoofing, "afisa")).status_code == 429
     officer = client_of(app, **{"X-Forwarded-For": "10.0.0.8"})
     assert officer.post("/login", data=login_form(officer, "afisa")).status_code == 303
 
