@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from store.archive import WarcArchive
 from settings.environment import Settings
 from search_api import routes_api, routes_docs, routes_login, routes_pages, routes_snapshot
+from search_api.routes_docs import DOCS_ASSETS, DOCS_ASSETS_URL
 from search_api.users import UserStore
 from search_api.errors import install_error_handlers
 from search_api.templating import STATIC_DIR, make_templates
@@ -22,7 +23,7 @@ def create_app(settings: Settings, store: ArticleStore) -> FastAPI:
         title="Habari",
         summary="Search the council's news coverage, in Swahili and English.",
         version="0.1.0",
-        openapi_url=None,  # search_api/routes_docs.py serves the schema and /docs to signed-in users only
+        openapi_url=None,  # routes_docs serves the schema and /docs (from installed files) to signed-in users
         docs_url=None,
         redoc_url=None,
     )
@@ -31,11 +32,12 @@ def create_app(settings: Settings, store: ArticleStore) -> FastAPI:
     app.state.archive = WarcArchive(settings.warc_dir)  # read only: the crawlers write it
     app.state.users = UserStore(settings.users_path)
     app.state.templates = make_templates()
+    app.mount(DOCS_ASSETS_URL, StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(routes_api.router)
-    app.include_router(routes_docs.router)
     app.include_router(routes_login.router)
     app.include_router(routes_pages.router)
     app.include_router(routes_snapshot.router)
+    app.include_router(routes_docs.router)
     install_error_handlers(app)
     return app

@@ -34,7 +34,7 @@ from store.source_status import latest_failures, source_statuses
 
 router = APIRouter(include_in_schema=False)
 EXCERPT_LENGTH = 280
-MAX_BARS = 366  # a longer span of days is drawn with several days to a bar
+MAX_BARS = 120  # a longer span of days is drawn with several days to a bar (a year: a week to a bar)
 MIN_SLOTS = 30  # fewer bars are drawn at the width of this many, centred
 BAR_HEIGHT = 100  # the histogram's height in SVG units; a bar of the busiest day is this tall
 _PARAGRAPH_BREAK = re.compile(r"\n\s*")

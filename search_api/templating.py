@@ -4,6 +4,7 @@ Every page carries a Content-Security-Policy that allows only this site's own st
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ def _signed_in(request: Request) -> dict[str, Any]:
     return {"signed_in": getattr(request.state, "session", None)}
 
 
-def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
+def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200,
+           headers: Mapping[str, str] = PAGE_HEADERS) -> Response:
     templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, name, context, status_code=status_code, headers=PAGE_HEADERS)
+    return templates.TemplateResponse(request, name, context, status_code=status_code, headers=dict(headers))

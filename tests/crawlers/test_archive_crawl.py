@@ -73,7 +73,7 @@ def test_every_indexed_article_keeps_the_exact_bytes_served(store_settings, stor
         assert page.payload == served(article.url)
     assert sorted(archived_targets(archive.directory)) == sorted(article.url for article in articles)
 
-    snapshot = signed_in(TestClient(create_app(settings, store))).get(f"/articles/{articles[0].doc_id}/snapshot")
+    snapshot = signed_in(TestClient(create_app(settings, store))).get(f"/articles/{articles[0].doc_id}/snapshot/raw")
     assert snapshot.status_code == 200 and snapshot.content == served(articles[0].url)
 
 

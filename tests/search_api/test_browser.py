@@ -6,21 +6,26 @@ Uses Debian's chromium through Playwright; where CI is set, a missing browser fa
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 import uvicorn
 
-from settings.environment import StoreBackend
+from settings.environment import REPO_ROOT, Settings, StoreBackend
 from search_api import create_app
 from search_api.roles import Role
-from store import open_store
+from store import Article, open_store
+from store.models import Entities
+from tests.builders import make_article
 from tests.search_api.conftest import CORPUS, PASSWORD, ROAD_STORY, STORIES
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -36,12 +41,11 @@ CHROMIUM_FLAGS = [
 ]
 
 
-@pytest.fixture
-def site_url(make_settings) -> Iterator[str]:
-    """The app on a real uvicorn server over a filled SQLite store."""
-    settings = make_settings(store=StoreBackend.sqlite)
+@contextmanager
+def served(settings: Settings, articles: Iterable[Article]) -> Iterator[str]:
+    """The app on a real uvicorn server over a SQLite store holding `articles`; yields its address."""
     store = open_store(settings)
-    store.upsert((*CORPUS, *STORIES))
+    store.upsert(articles)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -58,6 +62,13 @@ def site_url(make_settings) -> Iterator[str]:
     server.should_exit = True
     thread.join(timeout=10)
     store.close()
+
+
+@pytest.fixture
+def site_url(make_settings) -> Iterator[str]:
+    """The app over the test corpus."""
+    with served(make_settings(store=StoreBackend.sqlite), (*CORPUS, *STORIES)) as url:
+        yield url
 
 
 @pytest.fixture
@@ -193,7 +204,7 @@ def test_the_histogram_counts_the_dated_results(page):
     page.click("form.search button")
     page.wait_for_selector("figure.histogram")
     counts = page.locator("figure.histogram .bar").evaluate_all(
-        "found => found.map(bar => [bar.dataset.day, Number(bar.dataset.count), bar.getAttribute('aria-label')])")
+        "found => found.map(bar => [bar.dataset.day, Number(bar.dataset.count), bar.querySelector('title').textContent])")
     dated = page.locator("li.hit > p.meta time").count()
     assert sum(count for _, count, _ in counts) == dated == 6
     assert [day for day, _, _ in counts] == ["2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06"]
@@ -205,3 +216,57 @@ def test_the_histogram_counts_the_dated_results(page):
     assert page.locator("input[name=from]").input_value() == "2026-03-03"
     assert "of 2 articles" in page.inner_text("p.total")
     assert page.dialogs == []
+
+
+def test_the_api_docs_render_with_no_request_outside_habari(page, site_url):
+    outside: list[str] = []
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(site_url)
+               else (outside.append(route.request.url), route.abort()))
+    page.goto(f"{site_url}/docs")
+    page.wait_for_selector(".swagger-ui .opblock")
+    assert "/api/search" in page.inner_text(".swagger-ui")
+    assert outside == [] and page.locator(".swagger-ui .opblock").count() >= 4
+
+
+PAGE_WEIGHT_LIMIT = 100_000  # bytes a search page may transfer on a 3G connection, everything it loads included
+REAL_ARTICLES = REPO_ROOT / "bench" / "data" / "dedupe" / "labelled.jsonl"
+
+
+def year_of_coverage() -> list[Article]:
+    """360 articles of real length (three real texts of the dedupe set each, about 420 words) from 12 outlets,
+    with as many people, places and organisations as the facets can list."""
+    rows = [json.loads(line) for line in REAL_ARTICLES.read_text(encoding="utf-8").splitlines()]
+    articles = []
+    for number, row in enumerate(rows[:360]):
+        text = "\n\n".join(rows[(number + shift) % len(rows)]["text"] for shift in range(3))
+        articles.append(make_article(
+            f"real-{number}", title=row["title"], text=text, language=row["language"],
+            url=f"https://news{number % 12}.example.tz/habari/{row['doc_id']}", outlet=f"Gazeti la {number % 12}",
+            source_id=f"source-{number % 12}", published=datetime(2026, 1, 1, tzinfo=timezone.utc)
+            + timedelta(hours=number * 24), about_council=number % 3 == 0, topics=(f"topic-{number % 9}",),
+            sentiment=("positive", "neutral", "negative")[number % 3], cluster_id=f"story-{number // 2}",
+            entities=Entities(people=tuple(f"Mtu Wa {number % 40} Na {shift}" for shift in range(5)),
+                              places=(f"Kata {number % 30}",), organisations=(f"Taasisi {number % 25}",)),
+        ))
+    return articles
+
+
+@pytest.fixture
+def full_site_url(make_settings) -> Iterator[str]:
+    with served(make_settings(store=StoreBackend.sqlite), year_of_coverage()) as url:
+        yield url
+
+
+@pytest.mark.parametrize("path", ["/?q=halmashauri", "/?q=halmashauri&collapse=false", "/", "/articles/real-7"])
+def test_a_page_transfers_under_100_kb_and_nothing_from_outside(browser, full_site_url, path):
+    page = browser.new_page()
+    page.goto(full_site_url)
+    sign_in(page)
+    transferred, outside = [], []
+    page.on("response", lambda response: transferred.append(len(response.body())))
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(full_site_url)
+               else (outside.append(route.request.url), route.abort()))
+    page.goto(full_site_url + path)
+    page.wait_for_load_state("load")
+    assert page.locator("li.hit").count() > 0 or path.startswith("/articles/")
+    assert outside == [] and 0 < sum(transferred) < PAGE_WEIGHT_LIMIT, (sum(transferred), len(transferred))

@@ -25,6 +25,8 @@ RULES: dict[tuple[str, str], Permission | str] = {
     ("GET", "/help/query"): Permission.SEARCH,
     ("GET", "/articles/{doc_id}"): Permission.SEARCH,
     ("GET", "/articles/{doc_id}/snapshot"): Permission.SEARCH,
+    ("GET", "/articles/{doc_id}/snapshot/view"): Permission.SEARCH,
+    ("GET", "/articles/{doc_id}/snapshot/raw"): Permission.SEARCH,
     ("GET", "/sources"): Permission.SOURCES,
     ("GET", "/docs"): Permission.SEARCH,
     ("GET", "/openapi.json"): Permission.SEARCH,
@@ -37,8 +39,10 @@ RULES: dict[tuple[str, str], Permission | str] = {
     ("POST", "/login"): PUBLIC,
     ("POST", "/logout"): SIGNED_IN,
     ("GET", "/static/{path}"): PUBLIC,
+    ("GET", "/static/docs/{path}"): PUBLIC,  # Swagger UI's own files
 }
-PATH_VALUES = {"doc_id": MAJI.doc_id, "export_format": "csv", "path": "style.css"}
+PATH_VALUES = {"doc_id": MAJI.doc_id, "export_format": "csv"}
+STATIC_FILES = {"/static/{path}": "style.css", "/static/docs/{path}": "swagger-ui.css"}
 # What the issue gives each role, pinned here so that a change to search_api/roles.py shows in this file too.
 ISSUE_ROLES = {
     Role.viewer: {Permission.SEARCH, Permission.REPORTS},
@@ -89,6 +93,7 @@ def test_the_roles_hold_the_permissions_the_issue_gives_them():
 
 
 def _url(path: str) -> str:
+    path = path.replace("{path}", STATIC_FILES.get(path, "{path}"))
     for name, value in PATH_VALUES.items():
         path = path.replace(f"{{{name}}}", value)
     assert "{" not in path, f"no sample value for a parameter of {path}: add it to PATH_VALUES"
