@@ -10,6 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY habari ./habari
+COPY settings ./settings
 COPY crawlers ./crawlers
 COPY pipeline ./pipeline
 COPY store ./store

@@ -27,6 +27,7 @@ from rich.table import Table
 from rich.text import Text
 
 from settings.config import ConfigError, OutletType
+from habari.user_commands import add_user_commands
 from settings.environment import Settings
 from store.models import MAX_LIMIT as MAX_SEARCH_LIMIT
 from store.models import SORT_ORDERS, SearchHit, SearchResult
@@ -143,6 +144,7 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="run Habari against a bundled offline web of demo news sites")
     demo.set_defaults(handler=_demo)
+    add_user_commands(commands)
     return parser
 
 

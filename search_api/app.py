@@ -9,8 +9,9 @@ from fastapi.staticfiles import StaticFiles
 
 from store.archive import WarcArchive
 from settings.environment import Settings
-from search_api import routes_api, routes_docs, routes_pages, routes_snapshot
+from search_api import routes_api, routes_docs, routes_login, routes_pages, routes_snapshot
 from search_api.routes_docs import DOCS_ASSETS, DOCS_ASSETS_URL
+from search_api.users import UserStore
 from search_api.errors import install_error_handlers
 from search_api.templating import STATIC_DIR, make_templates
 from store import ArticleStore
@@ -22,16 +23,19 @@ def create_app(settings: Settings, store: ArticleStore) -> FastAPI:
         title="Habari",
         summary="Search the council's news coverage, in Swahili and English.",
         version="0.1.0",
-        docs_url=None,  # served from installed files by routes_docs, not from a CDN
+        openapi_url=None,  # routes_docs serves the schema and /docs (from installed files) to signed-in users
+        docs_url=None,
         redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = store
     app.state.archive = WarcArchive(settings.warc_dir)  # read only: the crawlers write it
+    app.state.users = UserStore(settings.users_path)
     app.state.templates = make_templates()
     app.mount(DOCS_ASSETS_URL, StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(routes_api.router)
+    app.include_router(routes_login.router)
     app.include_router(routes_pages.router)
     app.include_router(routes_snapshot.router)
     app.include_router(routes_docs.router)

@@ -8,11 +8,12 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from store.archive import ArchiveError
+from search_api.auth import CsrfRefused, Forbidden, NotSignedIn, login_redirect_target
 from search_api.params import QUERY_HELP, ParameterError
 from search_api.schemas import ErrorResponse
 from search_api.templating import render
@@ -31,6 +32,9 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StoreError, _store_unavailable)
     app.add_exception_handler(ArchiveError, _archive_unreadable)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(NotSignedIn, _not_signed_in)
+    app.add_exception_handler(Forbidden, _forbidden)
+    app.add_exception_handler(CsrfRefused, _csrf_refused)
 
 
 def error_response(request: Request, status_code: int, error: ErrorResponse) -> Response:
@@ -65,6 +69,22 @@ async def _store_unavailable(request: Request, error: StoreError) -> Response:
 async def _archive_unreadable(request: Request, error: ArchiveError) -> Response:
     log.error("archive error on %s: %s", request.url.path, error)
     return error_response(request, 500, ErrorResponse(detail=f"{ARCHIVE_UNREADABLE}: {error}"))
+
+
+async def _not_signed_in(request: Request, error: NotSignedIn) -> Response:
+    if request.url.path.startswith(API_PREFIX):
+        return JSONResponse(ErrorResponse(detail="sign in, or send an API token as 'Authorization: Bearer ...'").model_dump(),
+                            status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    return RedirectResponse(login_redirect_target(request), status_code=303)
+
+
+async def _forbidden(request: Request, error: Forbidden) -> Response:
+    return error_response(request, 403, ErrorResponse(detail=str(error)))
+
+
+async def _csrf_refused(request: Request, error: CsrfRefused) -> Response:
+    return error_response(request, 403, ErrorResponse(
+        detail="This form did not come from Habari's own page (a missing or stale CSRF token): reload the page and try again."))
 
 
 async def _http_error(request: Request, error: HTTPException) -> Response:

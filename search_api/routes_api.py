@@ -11,6 +11,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Response
 from fastapi.responses import StreamingResponse
 
+from search_api.auth import requires
+from search_api.roles import Permission
 from search_api.deps import SettingsDep, StoreDep, ZoneDep
 from search_api.exports import MAX_EXPORT_ROWS, ExportFormat, encoded_rows
 from search_api.params import SearchParams, build_request, search_params
@@ -35,7 +37,7 @@ _ERRORS = {
 }
 
 
-@router.get("/search", response_model=SearchResponse, responses=_ERRORS)
+@router.get("/search", response_model=SearchResponse, responses=_ERRORS, dependencies=[Depends(requires(Permission.SEARCH))])
 def search(params: Annotated[SearchParams, Depends(search_params)], store: StoreDep, zone: ZoneDep) -> SearchResponse:
     """Articles matching `q` (newest first without one), with facet counts and highlighted snippets."""
     request = build_request(params, zone)
@@ -46,6 +48,7 @@ def search(params: Annotated[SearchParams, Depends(search_params)], store: Store
     "/articles/{doc_id}",
     response_model=ArticleOut,
     responses={404: {"model": ErrorResponse}, 503: _ERRORS[503]},
+    dependencies=[Depends(requires(Permission.SEARCH))],
 )
 def article(doc_id: str, store: StoreDep, zone: ZoneDep) -> ArticleOut:
     found = store.get(doc_id)
@@ -56,7 +59,8 @@ def article(doc_id: str, store: StoreDep, zone: ZoneDep) -> ArticleOut:
 
 @router.get("/export.{export_format}", response_class=StreamingResponse, responses={
     **_ERRORS, 200: {"description": "CSV (UTF-8 with a byte-order mark) or JSON Lines, one article a row.",
-                     "content": {"text/csv": {}, "application/x-ndjson": {}}}})
+                     "content": {"text/csv": {}, "application/x-ndjson": {}}}},
+    dependencies=[Depends(requires(Permission.SEARCH))])
 def export(
     export_format: Annotated[ExportFormat, Path(description="csv or jsonl.")],
     params: Annotated[SearchParams, Depends(search_params)], store: StoreDep, zone: ZoneDep,
@@ -75,7 +79,8 @@ def export(
     return StreamingResponse(rows, media_type=export_format.media_type, headers=headers)
 
 
-@router.get("/sources", response_model=SourcesResponse, responses={503: {"model": ErrorResponse}})
+@router.get("/sources", response_model=SourcesResponse, responses={503: {"model": ErrorResponse}},
+            dependencies=[Depends(requires(Permission.SOURCES))])
 def sources(store: StoreDep, settings: SettingsDep, zone: ZoneDep) -> SourcesResponse:
     """Each configured source with its latest poll and failed pages, and the latest pages whose processing failed."""
     return SourcesResponse(

@@ -17,6 +17,8 @@ from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
 from settings.environment import Settings
+from search_api.auth import requires
+from search_api.roles import Permission
 from search_api.deps import SettingsDep, StoreDep, ZoneDep
 from search_api.errors import error_response
 from search_api.exports import MAX_EXPORT_ROWS, ExportFormat
@@ -123,7 +125,7 @@ class Pager:
     next: str | None
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse, dependencies=[Depends(requires(Permission.SEARCH))])
 def search_page(
     request: Request, params: ParamsDep, store: StoreDep, settings: SettingsDep, zone: ZoneDep
 ) -> Response:
@@ -149,7 +151,7 @@ def search_page(
     return render(request, "search.html", {**form, "error": None, "error_parameter": None, "result": view})
 
 
-@router.get("/help/query", response_class=HTMLResponse)
+@router.get("/help/query", response_class=HTMLResponse, dependencies=[Depends(requires(Permission.SEARCH))])
 def query_help_page(request: Request, settings: SettingsDep) -> Response:
     context = {
         "examples": examples(settings.config),
@@ -161,7 +163,7 @@ def query_help_page(request: Request, settings: SettingsDep) -> Response:
     return render(request, "query_help.html", context)
 
 
-@router.get("/sources", response_class=HTMLResponse)
+@router.get("/sources", response_class=HTMLResponse, dependencies=[Depends(requires(Permission.SOURCES))])
 def sources_page(request: Request, store: StoreDep, settings: SettingsDep, zone: ZoneDep) -> Response:
     context = {
         "sources": [SourceStatusOut.from_status(status, zone) for status in source_statuses(settings.config.sources, store)],
@@ -170,7 +172,7 @@ def sources_page(request: Request, store: StoreDep, settings: SettingsDep, zone:
     return render(request, "sources.html", context)
 
 
-@router.get("/articles/{doc_id}", response_class=HTMLResponse)
+@router.get("/articles/{doc_id}", response_class=HTMLResponse, dependencies=[Depends(requires(Permission.SEARCH))])
 def article_page(doc_id: str, request: Request, store: StoreDep, settings: SettingsDep, zone: ZoneDep) -> Response:
     article = store.get(doc_id)
     if article is None:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from email.utils import format_datetime
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
+from search_api.auth import requires
+from search_api.roles import Permission
 from search_api.deps import ArchiveDep, StoreDep, ZoneDep
 from search_api.errors import error_response
 from search_api.formatting import local_time, safe_link, snapshot_path
@@ -21,7 +23,7 @@ from search_api.templating import PAGE_HEADERS, render
 from store import Article
 from store.archive import ArchivedPage
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(requires(Permission.SEARCH))])
 UNTRUSTED_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 RAW_HEADERS = {
     **UNTRUSTED_HEADERS,

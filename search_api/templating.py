@@ -40,7 +40,12 @@ def make_templates() -> Jinja2Templates:
     environment.filters["language_name"] = lambda code: LANGUAGE_NAMES.get(code, code)
     environment.filters["outlet_type_name"] = lambda code: OUTLET_TYPE_NAMES.get(code, code)
     environment.filters["sentiment_name"] = lambda code: SENTIMENT_NAMES.get(code, code or "—")
-    return Jinja2Templates(env=environment)
+    return Jinja2Templates(env=environment, context_processors=[_signed_in])
+
+
+def _signed_in(request: Request) -> dict[str, Any]:
+    """The page header's signed-in user and logout token (search_api/auth.py keeps the session on request.state)."""
+    return {"signed_in": getattr(request.state, "session", None)}
 
 
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200,

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     local_web: bool = False  # every source is on this machine (demo, tests): no politeness delays
     max_crawl_delay: float = Field(default=30.0, ge=0, le=600)  # seconds a robots.txt Crawl-delay may ask
     log_level: str = "INFO"
+    # Behind a reverse proxy: believe its X-Forwarded-Proto and X-Forwarded-For (search_api/auth.py)
+    trusted_proxy: bool = False
     # Callables run on each crawled article after the built-in stages (pipeline/chain.py), as a JSON list
     extra_stages: tuple[str, ...] = ()
     config: HabariConfig = Field(exclude=True)
@@ -75,6 +77,11 @@ class Settings(BaseSettings):
     def sitemaps_path(self) -> Path:
         """The sitemap sources' windows and the entries they handled (crawlers/sitemap_window.py)."""
         return self.data_dir / "sitemaps.sqlite3"
+
+    @property
+    def users_path(self) -> Path:
+        """Accounts, sessions, API tokens and login failures (search_api/users.py), with either store backend."""
+        return self.data_dir / "users.sqlite3"
 
     @property
     def warc_dir(self) -> Path:

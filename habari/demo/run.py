@@ -1,11 +1,13 @@
 """`habari demo`: the whole service against the bundled offline news web, on a data dir of its own.
 
-The demo sites' feeds are written into a real config dir, so each poll reads them like any other.
+The demo sites' feeds are written into a real config dir, so each poll reads them like any other; each start gives
+the demo's admin a new random password and logs it, so that a newcomer can sign in.
 """
 from __future__ import annotations
 
 import logging
 import os
+import secrets
 import shutil
 import threading
 from collections.abc import Iterable
@@ -19,10 +21,13 @@ from settings.config import Source
 from habari.demo.content import UpcomingStory, demo_sources, load_demo
 from habari.demo.newsweb import NewsWeb
 from habari.service import serve
+from search_api.roles import Role
+from search_api.users import UserError, UserStore
 from settings.environment import Settings
 
 log = logging.getLogger("habari.demo")
 PUBLISH_EVERY_SECONDS = 45
+DEMO_USER = "demo"
 COPIED_FILES = ("watch.yaml", "topics.yaml", "schedule.yaml")
 
 
@@ -44,12 +49,31 @@ def run_demo(settings: Settings) -> None:
             log.info("demo site %s at %s", site_id, url)
         log.info("to search the demo from a terminal: HABARI_DATA_DIR=%s HABARI_CONFIG_DIR=%s habari search QUERY",
                  demo_dir, demo_dir / "config")
+        demo_settings = Settings()
+        password = reset_demo_admin(demo_settings)
+        log.info("sign in at http://%s:%d/login as '%s' with the password %s (a new one each time the demo starts)",
+                 demo_settings.api_host, demo_settings.api_port, DEMO_USER, password)
         stop = threading.Event()
         threading.Thread(target=_publish_over_time, args=(web, content.upcoming, stop), daemon=True).start()
         try:
-            serve(Settings())
+            serve(demo_settings)
         finally:
             stop.set()
+
+
+def reset_demo_admin(settings: Settings) -> str:
+    """The demo admin's new random password, the account made on the first start."""
+    password = secrets.token_urlsafe(12)
+    users = UserStore(settings.users_path)
+    try:
+        users.get(DEMO_USER)
+    except UserError:
+        users.add(DEMO_USER, Role.admin, password)
+    else:
+        users.set_password(DEMO_USER, password)
+    finally:
+        users.close()
+    return password
 
 
 def write_demo_config(config_dir: Path, demo_config_dir: Path, sources: Iterable[Source]) -> None:

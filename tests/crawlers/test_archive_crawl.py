@@ -20,6 +20,7 @@ from habari.demo.content import demo_sources
 from habari.demo.newsweb import ROUTES, NewsWeb
 from habari.demo.site import LiveSite, Request, Response, Route
 from search_api import create_app
+from tests.search_api.conftest import signed_in
 from store import open_store
 from tests.builders import all_articles, with_sources
 from tests.fakeweb import ENGLISH_SITE
@@ -72,7 +73,7 @@ def test_every_indexed_article_keeps_the_exact_bytes_served(store_settings, stor
         assert page.payload == served(article.url)
     assert sorted(archived_targets(archive.directory)) == sorted(article.url for article in articles)
 
-    snapshot = TestClient(create_app(settings, store)).get(f"/articles/{articles[0].doc_id}/snapshot/raw")
+    snapshot = signed_in(TestClient(create_app(settings, store))).get(f"/articles/{articles[0].doc_id}/snapshot/raw")
     assert snapshot.status_code == 200 and snapshot.content == served(articles[0].url)
 
 

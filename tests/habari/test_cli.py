@@ -15,9 +15,10 @@ from store.models import FailedPage, SourceRun
 from tests.builders import make_article
 
 
-def habari(*arguments: str, **environment: str) -> subprocess.CompletedProcess:
+def habari(*arguments: str, stdin: str | None = None, **environment: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "habari.cli", *arguments],
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=120,

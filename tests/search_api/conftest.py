@@ -12,6 +12,8 @@ from fastapi.testclient import TestClient
 
 from settings.environment import Settings
 from search_api import create_app
+from search_api.auth import LOGIN_CSRF_COOKIE
+from search_api.roles import Role
 from store import Article, ArticleStore
 from store.models import Entities, FailedPage, Mention, SourceRun
 from tests.builders import make_article
@@ -141,11 +143,28 @@ def polled(filled: ArticleStore) -> ArticleStore:
     return filled
 
 
+PASSWORD = "mvua-ya-masika-2026"
+
+
+def login_form(client: TestClient, name: str, password: str = PASSWORD, **fields: str) -> dict[str, str]:
+    """The login form's fields as the login page gives them to `client` (with its pre-session CSRF token)."""
+    assert client.get("/login").status_code == 200
+    return {"name": name, "password": password, "csrf_token": client.cookies[LOGIN_CSRF_COOKIE], **fields}
+
+
+def signed_in(client: TestClient, role: Role = Role.admin, name: str = "afisa") -> TestClient:
+    """`client` after a user of `role` has signed in through the login form."""
+    client.app.state.users.add(name, role, PASSWORD)
+    response = client.post("/login", data=login_form(client, name), follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return client
+
+
 @pytest.fixture
 def client(store_settings: Settings, filled: ArticleStore) -> TestClient:
-    return TestClient(create_app(store_settings, filled))
+    return signed_in(TestClient(create_app(store_settings, filled)))
 
 
 @pytest.fixture
 def empty_client(store_settings: Settings, store: ArticleStore) -> TestClient:
-    return TestClient(create_app(store_settings, store))
+    return signed_in(TestClient(create_app(store_settings, store)))

@@ -1,4 +1,5 @@
-"""The web page in a real headless Chromium: search, boolean queries, highlights, a facet, a folded story,
+"""The web page in a real headless Chromium: signing in through the form (screenshots at 1280 and 390 pixels in
+/tmp/screens), search, boolean queries, highlights, a facet, a folded story,
 the newest-first order, the histogram, the article page; no script runs.
 
 Uses Debian's chromium through Playwright; where CI is set, a missing browser fails instead of skipping.
@@ -12,19 +13,20 @@ import socket
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from contextlib import contextmanager
 
 import pytest
 import uvicorn
 
 from settings.environment import REPO_ROOT, Settings, StoreBackend
 from search_api import create_app
+from search_api.roles import Role
 from store import Article, open_store
 from store.models import Entities
 from tests.builders import make_article
-from tests.search_api.conftest import CORPUS, ROAD_STORY, STORIES
+from tests.search_api.conftest import CORPUS, PASSWORD, ROAD_STORY, STORIES
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(os.environ.get("HABARI_TEST_ARTIFACTS", REPO_ROOT / "test-artifacts")) / "screenshots"
@@ -47,7 +49,9 @@ def served(settings: Settings, articles: Iterable[Article]) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, store), host="127.0.0.1", port=port, log_config=None))
+    app = create_app(settings, store)
+    app.state.users.add("afisa", Role.officer, PASSWORD)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -83,11 +87,44 @@ def browser():
 
 @pytest.fixture
 def page(browser, site_url):
+    """A signed-in page on the search page; it records any dialog a script would open."""
     page = browser.new_page()
     page.dialogs = []
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(site_url)
+    sign_in(page)
     return page
+
+
+def sign_in(page) -> None:
+    page.fill("#name", "afisa")
+    page.fill("#password", PASSWORD)
+    page.click("form[action='/login'] button")
+    page.wait_for_selector("#q")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_login_form_signs_in_and_leads_to_the_page_asked_for(browser, site_url, width):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(f"{site_url}/?q=bagamoyo")
+    assert page.url == f"{site_url}/login?next=%2F%3Fq%3Dbagamoyo"
+    assert page.inner_text("h1") == "Ingia · Sign in" and page.locator("nav").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"auth_login_{width}.png", full_page=True)
+    page.fill("#name", "afisa")
+    page.fill("#password", "not the password")
+    page.click("form[action='/login'] button")
+    assert "Wrong name or password" in page.inner_text("p.error")
+    page.screenshot(path=SCREENSHOTS / f"auth_login_wrong_{width}.png", full_page=True)
+    sign_in(page)
+    assert page.url == f"{site_url}/?q=bagamoyo" and page.locator("li.hit").count() == 3
+    assert "afisa (officer)" in page.inner_text("form.signed-in")
+    page.screenshot(path=SCREENSHOTS / f"auth_signed_in_{width}.png")
+    page.click("form.signed-in button")
+    page.wait_for_selector("form[action='/login']")
+    page.goto(site_url)
+    assert page.url.startswith(f"{site_url}/login")
 
 
 def search(page, query: str) -> None:
@@ -223,6 +260,8 @@ def full_site_url(make_settings) -> Iterator[str]:
 @pytest.mark.parametrize("path", ["/?q=halmashauri", "/?q=halmashauri&collapse=false", "/", "/articles/real-7"])
 def test_a_page_transfers_under_100_kb_and_nothing_from_outside(browser, full_site_url, path):
     page = browser.new_page()
+    page.goto(full_site_url)
+    sign_in(page)
     transferred, outside = [], []
     page.on("response", lambda response: transferred.append(len(response.body())))
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(full_site_url)

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from pipeline.dedupe import StoryClusters
 from settings.environment import Settings
 from search_api import create_app
+from tests.search_api.conftest import signed_in
 from store import (
     open_store,
 )
@@ -220,7 +221,7 @@ def unreachable(make_settings) -> Iterator[TestClient]:
     """An app on a real Elasticsearch store whose node cannot be reached."""
     settings: Settings = make_settings(store="elasticsearch", es_url=UNREACHABLE_NODE)
     with open_store(settings) as store:
-        yield TestClient(create_app(settings, store))
+        yield signed_in(TestClient(create_app(settings, store)))
 
 
 @pytest.mark.parametrize("path", ["/api/search?q=maji", "/api/articles/maji"])

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from search_api import create_app
+from tests.search_api.conftest import signed_in
 from store import open_store
 from tests.search_api.conftest import MAJI, ROAD_STORY, UNREACHABLE_NODE, WATER, road_article
 
@@ -164,7 +165,7 @@ def test_unknown_article_page_is_404(client):
 def test_store_error_page_is_503(make_settings):
     settings = make_settings(store="elasticsearch", es_url=UNREACHABLE_NODE)
     with open_store(settings) as store:
-        response = TestClient(create_app(settings, store)).get("/", params={"q": "maji"})
+        response = signed_in(TestClient(create_app(settings, store))).get("/", params={"q": "maji"})
     assert response.status_code == 503 and "not available right now" in response.text
     assert "Traceback" not in response.text
 

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from store.archive import Capture, WarcArchive
 from settings.environment import Settings
 from search_api import create_app
+from tests.search_api.conftest import signed_in
 from store import Article, ArticleStore
 from tests.search_api.conftest import MAJI, article
 
@@ -36,7 +37,7 @@ def archived(store_settings: Settings, store: ArticleStore) -> tuple[TestClient,
     kept = article("kaole", title="Mradi wa maji Kaole", archive=ref)
     store.upsert([kept, MAJI])
     store.refresh()
-    return TestClient(create_app(store_settings, store), raise_server_exceptions=False), kept
+    return signed_in(TestClient(create_app(store_settings, store), raise_server_exceptions=False)), kept
 
 
 def test_the_raw_snapshot_is_the_fetched_bytes_under_a_sandbox(archived):
@@ -110,7 +111,7 @@ def test_a_copy_that_is_no_html_page_is_framed_as_plain_text(store_settings, sto
     store.upsert([article("pdf", archive=ref)])
     store.refresh()
 
-    response = TestClient(create_app(store_settings, store)).get("/articles/pdf/snapshot/view")
+    response = signed_in(TestClient(create_app(store_settings, store))).get("/articles/pdf/snapshot/view")
     assert response.status_code == 200 and shown in response.text
     assert response.headers["content-type"] in ("text/plain; charset=utf-8", "text/html; charset=utf-8")
     assert "<script" not in response.text
