@@ -86,8 +86,8 @@ def test_real_shaped_odd_texts_get_a_label(text):
 
 def test_held_out_tweets():
     tone = evaluate_tone(load_tweets(), SCORER.score)
-    assert tone.weighted_f1 >= 0.55  # measured 0.571 (bench/tagging.py); the rules alone 0.557
-    assert abs(tone.mean_confidence - tone.accuracy) < 0.05  # calibrated: measured 0.608 against 0.591
+    assert tone.weighted_f1 >= 0.60  # measured 0.617 (bench/tagging.py); the TF-IDF model alone 0.571, the rules 0.557
+    assert abs(tone.mean_confidence - tone.accuracy) < 0.05  # calibrated: measured 0.650 against 0.624
 
 
 def test_labelled_news_sets():

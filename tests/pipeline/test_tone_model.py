@@ -4,16 +4,21 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pipeline.tone_model import CLASSES, ToneModel, lexicon_logits, probabilities, Weights
+from pipeline.tone_encoder import DIMENSIONS, VERSION
+from pipeline.tone_model import CLASSES, Evidence, ToneModel, lexicon_logits, probabilities, Weights
 from pipeline.tone_rules import LexiconReading
 
 TEXTS = ["Asante sana kwa huduma nzuri", "Bomu limelipuka na kuua watu wanne", "", "Kikao kitafanyika Ijumaa"]
+EMBEDDINGS = np.random.default_rng(0).normal(size=(len(TEXTS), DIMENSIONS))
 
 
 def test_the_shipped_model_says_where_it_came_from():
     model = ToneModel.shipped()
     assert "AfriSenti" in model.about["data"] and "CC BY 4.0" in model.about["data"]
-    assert model.scores(TEXTS).shape == (len(TEXTS), len(CLASSES))
+    assert model.about["encoder"] == VERSION  # the embeddings it was trained on are those the encoder gives
+    assert model.scores(TEXTS).shape == model.encoder_scores(EMBEDDINGS).shape == (len(TEXTS), len(CLASSES))
+    assert model.calibration.post.encoder > 0 and model.calibration.post_without_encoder.encoder == 0
+    assert model.calibration.article.encoder == model.calibration.english.encoder == 0  # articles keep the rules
 
 
 def test_a_saved_model_reads_back_to_the_same_scores(tmp_path):
@@ -21,6 +26,7 @@ def test_a_saved_model_reads_back_to_the_same_scores(tmp_path):
     model.save(tmp_path / "copy.npz")
     copy = ToneModel.load(tmp_path / "copy.npz")
     assert np.allclose(copy.scores(TEXTS), model.scores(TEXTS))
+    assert np.allclose(copy.encoder_scores(EMBEDDINGS), model.encoder_scores(EMBEDDINGS))
     assert copy.calibration == model.calibration and copy.about == model.about
 
 
@@ -49,5 +55,7 @@ def test_the_lexicon_logits_favour_the_rules_label(score, expected):
 def test_probabilities_sum_to_one_per_text():
     scores = np.array([[1.0, -2.0, 0.5], [0.0, 0.0, 0.0]])
     lexicon = lexicon_logits([LexiconReading(4.0, 1.5), LexiconReading(0.0, 1.5)])
-    chances = probabilities(scores, lexicon, [Weights(1.0, 2.0), Weights(0.0, 1.0)])
+    encoder = np.array([[-1.0, 0.0, 3.0], [5.0, 0.0, 0.0]])
+    chances = probabilities(Evidence(scores, lexicon, encoder), [Weights(1.0, 2.0, 0.5), Weights(0.0, 1.0)])
     assert np.allclose(chances.sum(axis=1), 1.0) and (chances > 0).all()
+    assert CLASSES[int(chances[1].argmax())] == "neutral"  # the second row's encoder scores have no weight
