@@ -275,6 +275,7 @@ def test_a_page_transfers_under_100_kb_and_nothing_from_outside(browser, full_si
 def test_on_a_phone_the_results_come_first_and_the_facets_unfold_on_a_tap(browser, site_url):
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(f"{site_url}/?q=maji")
+    sign_in(page)
     facet = page.locator("details.facets a", has_text="Kiswahili")
     assert not facet.is_visible()
     first_hit = page.locator("li.hit").first.bounding_box()
